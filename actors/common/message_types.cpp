@@ -1,0 +1,29 @@
+#include "actors/common/message_types.hpp"
+
+#include <caf/actor_system_config.hpp>
+#include <caf/message.hpp>
+
+#include "actors/auth/messages.hpp"
+#include "actors/common/errc.hpp"
+#include "actors/common/messages.hpp"
+
+namespace streamify {
+
+void add_message_types(caf::actor_system_config& cfg) {
+  cfg.add_error_category(
+    caf::atom("streamify"),
+    [](uint8_t code, caf::atom_value, const caf::message& context) {
+      return "streamify:" + to_string(static_cast<errc>(code)) + " "
+             + to_string(context);
+    });
+  cfg.add_message_type<role_status>("streamify::role_status");
+  cfg.add_message_type<auth::user_info>("streamify::auth::user_info");
+  cfg.add_message_type<auth::register_request>(
+    "streamify::auth::register_request");
+  cfg.add_message_type<auth::login_request>("streamify::auth::login_request");
+  cfg.add_message_type<auth::profile_update>(
+    "streamify::auth::profile_update");
+  cfg.add_message_type<auth::auth_result>("streamify::auth::auth_result");
+}
+
+} // namespace streamify

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+#include <httplib.h>
+
+namespace streamify::gateway {
+
+// httplib's server with its own connection loop: each request must deliver
+// its complete headers within `header_timeout` of the moment it starts
+// (slowloris, one byte a second, is cut off), while bodies and keep-alive
+// follow httplib's usual timeouts.
+class deadline_server : public httplib::Server {
+public:
+  explicit deadline_server(std::chrono::seconds header_timeout)
+    : header_timeout_(header_timeout) {
+  }
+
+  uint64_t slow_headers_closed() const { return slow_closed_.load(); }
+
+protected:
+  bool process_and_close_socket(socket_t sock) override;
+
+private:
+  bool wait_for_request(socket_t sock) const;
+
+  std::chrono::seconds header_timeout_;
+  std::atomic<uint64_t> slow_closed_{0};
+};
+
+} // namespace streamify::gateway

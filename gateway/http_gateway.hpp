@@ -1,0 +1,103 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "actors/auth/jwt.hpp"
+#include "actors/common/clock.hpp"
+#include "actors/common/messages.hpp"
+#include "gateway/directory.hpp"
+#include "gateway/deadline_server.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/rate_limiter.hpp"
+
+namespace streamify::gateway {
+
+struct gateway_settings {
+  std::string bind = "127.0.0.1";
+  int port = 8080;
+  int threads = 64;
+  int64_t json_limit = 1 << 20;
+  int64_t upload_limit = int64_t{2} << 30;
+  double rate_per_s = 500;
+  double rate_burst = 1000;
+  int64_t header_timeout_s = 10;
+  int64_t keep_alive_s = 5;
+  caf::timespan request_timeout = std::chrono::seconds(15);
+  std::string frontend_dir;
+  std::string cors_origin;
+  bool metrics_public = true;
+  std::string jwt_secret;
+};
+
+// What a route handler sees of one request.
+struct request_context {
+  const httplib::Request& req;
+  httplib::Response& res;
+  const std::string& request_id;
+  int64_t now_s;
+  const std::string& jwt_secret;
+
+  // The caller's verified token, or 401.
+  auth::token_claims user() const;
+  nlohmann::json json_body() const;
+  void reply(int status, const nlohmann::json& body) const;
+};
+
+// The HTTP gateway: one httplib server whose routes ask role actors. Every
+// response carries X-Request-Id and security headers; every error is JSON.
+class http_gateway {
+public:
+  using handler = std::function<void(request_context&)>;
+
+  http_gateway(caf::actor_system& sys, gateway_settings settings,
+               directory& roles, std::shared_ptr<const clock> clk);
+  ~http_gateway();
+
+  // `pattern` like "/api/videos/{id}": the label for metrics and logs, and
+  // each {name} matches one path segment (req.matches[1..]).
+  void route(const std::string& method, const std::string& pattern,
+             handler h);
+
+  bool bind();
+  void run();
+  void stop();
+  int port() const { return port_; }
+
+  caf::actor_system& system() { return sys_; }
+  directory& roles() { return roles_; }
+  const gateway_settings& settings() const { return settings_; }
+  const class metrics& http_metrics() const { return metrics_; }
+
+  // Asks every configured role for its status (bounded by a short timeout).
+  std::vector<role_status> role_statuses();
+
+private:
+  void install_hooks();
+  httplib::Server::HandlerResponse pre_route(const httplib::Request& req,
+                                             httplib::Response& res);
+  void finish(const httplib::Request& req, const httplib::Response& res);
+
+  caf::actor_system& sys_;
+  gateway_settings settings_;
+  directory& roles_;
+  std::shared_ptr<const clock> clk_;
+  deadline_server server_;
+  rate_limiter limiter_;
+  class metrics metrics_;
+  int port_ = 0;
+};
+
+void add_auth_routes(http_gateway& gw);
+void add_ops_routes(http_gateway& gw);
+
+} // namespace streamify::gateway

@@ -1,0 +1,120 @@
+#include "nodes/node_config.hpp"
+
+#include <sstream>
+
+#include <caf/atom.hpp>
+
+#include "actors/common/message_types.hpp"
+
+namespace streamify::node {
+
+const std::vector<std::string>& known_roles() {
+  static const std::vector<std::string> roles{"gateway", "auth"};
+  return roles;
+}
+
+node_config::node_config() {
+  streamify::add_message_types(*this);
+  // Few microseconds per blocking round trip from HTTP threads instead of
+  // tens with work stealing (toolchain.md).
+  set("scheduler.policy", caf::atom("sharing"));
+  opt_group{custom_options_, "global"}
+    .add(roles, "roles", "roles to host: all or a list of gateway,auth")
+    .add(dev, "dev", "development mode: allow a generated JWT secret")
+    .add(log_level, "log-level", "trace, debug, info, warn, error or off")
+    .add(access_log, "access-log", "stdout, off or a file path")
+    .add(create_admin, "create-admin",
+         "create (or promote) this email as admin, password from "
+         "STREAMIFY_ADMIN_PASSWORD or stdin, then exit");
+  opt_group{custom_options_, "http"}
+    .add(http_bind, "bind", "address the gateway listens on")
+    .add(http_port, "port", "gateway port (0 picks a free one)")
+    .add(http_threads, "threads", "HTTP worker threads (one per keep-alive)")
+    .add(json_limit, "json-limit", "largest JSON body in bytes (413 above)")
+    .add(rate_limit, "rate-limit", "requests per second per user or address "
+                                   "(0 disables)")
+    .add(rate_burst, "rate-burst", "burst size of the rate limit")
+    .add(header_timeout, "header-timeout",
+         "seconds a client has to send complete headers")
+    .add(keep_alive, "keep-alive", "seconds an idle keep-alive stays open")
+    .add(request_timeout, "request-timeout",
+         "seconds the gateway waits for a role")
+    .add(frontend_dir, "frontend-dir", "folder served at /")
+    .add(cors_origin, "cors-origin", "allowed CORS origin (empty: no CORS)")
+    .add(metrics_public, "metrics-public",
+         "serve /metrics to everyone (false: loopback only)");
+  opt_group{custom_options_, "auth"}
+    .add(auth_db, "database-url", "PostgreSQL URL of streamify_auth")
+    .add(jwt_secret, "jwt-secret", "HS256 secret for tokens (required)")
+    .add(token_ttl, "token-ttl", "token lifetime in seconds")
+    .add(pwhash_ops, "pwhash-ops", "argon2id operations limit")
+    .add(pwhash_mem_kib, "pwhash-mem", "argon2id memory limit in KiB")
+    .add(auth_workers, "workers", "password hashing / database workers")
+    .add(auth_queue_limit, "queue-limit", "waiting requests before 503")
+    .add(login_attempts, "login-attempts", "logins per address+email and window")
+    .add(login_window, "login-window", "login throttle window in seconds");
+  opt_group{custom_options_, "catalog"}.add(catalog_db, "database-url",
+                                            "PostgreSQL URL of streamify_video");
+  opt_group{custom_options_, "streaming"}.add(
+    streaming_db, "database-url", "PostgreSQL URL of streamify_streaming");
+  opt_group{custom_options_, "billing"}.add(
+    billing_db, "database-url", "PostgreSQL URL of streamify_billing");
+  opt_group{custom_options_, "analytics"}.add(
+    analytics_db, "database-url", "PostgreSQL URL of streamify_analytics");
+  opt_group{custom_options_, "storage"}
+    .add(data_dir, "data-dir", "folder for uploaded media")
+    .add(upload_limit, "upload-limit", "largest upload in bytes");
+}
+
+std::vector<std::string> node_config::hosted_roles(std::string& error) const {
+  if (roles == "all")
+    return known_roles();
+  std::vector<std::string> out;
+  std::istringstream in{roles};
+  for (std::string role; std::getline(in, role, ',');) {
+    if (role.empty())
+      continue;
+    bool known = false;
+    for (const auto& k : known_roles())
+      known = known || k == role;
+    if (!known) {
+      error = "unknown or unavailable role '" + role + "'";
+      return {};
+    }
+    out.push_back(role);
+  }
+  if (out.empty())
+    error = "no roles given";
+  return out;
+}
+
+gateway::gateway_settings node_config::gateway_settings() const {
+  gateway::gateway_settings s;
+  s.bind = http_bind;
+  s.port = static_cast<int>(http_port);
+  s.threads = static_cast<int>(http_threads);
+  s.json_limit = json_limit;
+  s.upload_limit = upload_limit;
+  s.rate_per_s = static_cast<double>(rate_limit);
+  s.rate_burst = static_cast<double>(rate_burst);
+  s.header_timeout_s = header_timeout;
+  s.keep_alive_s = keep_alive;
+  s.request_timeout = std::chrono::seconds(request_timeout);
+  s.frontend_dir = frontend_dir;
+  s.cors_origin = cors_origin;
+  s.metrics_public = metrics_public;
+  s.jwt_secret = jwt_secret;
+  return s;
+}
+
+auth::auth_settings node_config::auth_settings() const {
+  auth::auth_settings s;
+  s.jwt_secret = jwt_secret;
+  s.token_ttl_s = token_ttl;
+  s.queue_limit = static_cast<size_t>(auth_queue_limit);
+  s.login_attempts = login_attempts;
+  s.login_window_s = login_window;
+  return s;
+}
+
+} // namespace streamify::node

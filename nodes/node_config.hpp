@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/actor_system_config.hpp>
+
+#include "actors/auth/auth_actor.hpp"
+#include "gateway/http_gateway.hpp"
+
+namespace streamify::node {
+
+// Every option of streamify-node: CAF reads them from --config-file (INI) and
+// the command line; durations are whole seconds.
+class node_config : public caf::actor_system_config {
+public:
+  node_config();
+
+  // The roles to host, `all` expanded; empty plus an error text when unknown.
+  std::vector<std::string> hosted_roles(std::string& error) const;
+
+  gateway::gateway_settings gateway_settings() const;
+  auth::auth_settings auth_settings() const;
+
+  std::string roles = "all";
+  bool dev = false;
+  std::string log_level = "info";
+  std::string access_log = "stdout";
+  std::string create_admin;
+
+  std::string http_bind = "127.0.0.1";
+  int64_t http_port = 8080;
+  int64_t http_threads = 64;
+  int64_t json_limit = 1 << 20;
+  int64_t rate_limit = 500;
+  int64_t rate_burst = 1000;
+  int64_t header_timeout = 10;
+  int64_t keep_alive = 5;
+  int64_t request_timeout = 15;
+  std::string frontend_dir = "frontend";
+  std::string cors_origin;
+  bool metrics_public = true;
+
+  std::string auth_db = "postgresql://postgres@127.0.0.1:5433/streamify_auth";
+  std::string jwt_secret;
+  int64_t token_ttl = 12 * 3600;
+  int64_t pwhash_ops = 2;
+  int64_t pwhash_mem_kib = 64 * 1024;
+  int64_t auth_workers = 2;
+  int64_t auth_queue_limit = 64;
+  int64_t login_attempts = 10;
+  int64_t login_window = 60;
+
+  std::string catalog_db = "postgresql://postgres@127.0.0.1:5433/streamify_video";
+  std::string streaming_db
+    = "postgresql://postgres@127.0.0.1:5433/streamify_streaming";
+  std::string billing_db = "postgresql://postgres@127.0.0.1:5433/streamify_billing";
+  std::string analytics_db
+    = "postgresql://postgres@127.0.0.1:5433/streamify_analytics";
+
+  std::string data_dir = "var";
+  int64_t upload_limit = int64_t{2} << 30;
+};
+
+// The roles this build can host, in start order.
+const std::vector<std::string>& known_roles();
+
+} // namespace streamify::node

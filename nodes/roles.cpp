@@ -1,0 +1,88 @@
+#include "nodes/roles.hpp"
+
+#include <thread>
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/auth/auth_actor.hpp"
+#include "actors/auth/auth_worker.hpp"
+#include "actors/auth/validation.hpp"
+#include "actors/common/ids.hpp"
+#include "persistence/auth/user_repository.hpp"
+#include "persistence/common/migrations.hpp"
+
+namespace streamify::node {
+
+namespace {
+
+void migrate_with_retry(const std::string& url, const std::string& domain,
+                        const std::vector<persistence::migration>& all) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      persistence::migrate(url, domain, all);
+      return;
+    } catch (const pqxx::broken_connection& e) {
+      if (attempt >= 30)
+        throw;
+      spdlog::warn("database of {} unreachable (attempt {}), retrying", domain,
+                   attempt);
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
+}
+
+std::shared_ptr<const auth::password_hasher> make_hasher(const node_config& cfg) {
+  return std::make_shared<auth::password_hasher>(
+    static_cast<uint64_t>(cfg.pwhash_ops),
+    static_cast<size_t>(cfg.pwhash_mem_kib) * 1024);
+}
+
+} // namespace
+
+caf::actor start_auth_role(caf::actor_system& sys, const node_config& cfg,
+                           std::shared_ptr<const clock> clk) {
+  migrate_with_retry(cfg.auth_db, "auth", persistence::auth_migrations());
+  auto hasher = make_hasher(cfg);
+  std::vector<auth::auth_worker_actor> workers;
+  for (int64_t i = 0; i < std::max<int64_t>(1, cfg.auth_workers); ++i)
+    workers.push_back(sys.spawn<caf::detached>(
+      auth::auth_worker,
+      std::make_shared<persistence::user_repository>(cfg.auth_db), hasher,
+      clk));
+  auto role = sys.spawn(auth::auth_role, workers, cfg.auth_settings(), hasher,
+                        clk);
+  spdlog::info("auth role started with {} workers", workers.size());
+  return caf::actor_cast<caf::actor>(role);
+}
+
+int create_admin(const node_config& cfg, const std::string& password) {
+  auto email = cfg.create_admin;
+  for (auto msg : {auth::check_email(email), auth::check_password(password)})
+    if (!msg.empty()) {
+      spdlog::error("cannot create admin: {}", msg);
+      return 2;
+    }
+  migrate_with_retry(cfg.auth_db, "auth", persistence::auth_migrations());
+  persistence::user_repository users{cfg.auth_db};
+  auto hash = make_hasher(cfg)->hash(password);
+  if (auto row = users.find_by_email(ascii_lower(email))) {
+    row->role = "admin";
+    row->password_hash = hash;
+    users.update(*row);
+    spdlog::info("promoted {} to admin (id {})", email, row->id);
+    return 0;
+  }
+  persistence::user_row row{random_id(), email,  ascii_lower(email),
+                            "Administrator", "admin", hash,
+                            system_clock{}.now_ms()};
+  if (!users.insert(row)) {
+    spdlog::error("cannot create admin: {} was taken meanwhile", email);
+    return 1;
+  }
+  spdlog::info("created admin {} (id {})", email, row.id);
+  return 0;
+}
+
+} // namespace streamify::node

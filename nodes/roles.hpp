@@ -1,0 +1,22 @@
+#pragma once
+
+#include <memory>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/common/clock.hpp"
+#include "nodes/node_config.hpp"
+
+namespace streamify::node {
+
+// Applies the role's migrations (waiting for its database for a while), then
+// spawns it. Throws when the database stays unreachable or is too new.
+caf::actor start_auth_role(caf::actor_system& sys, const node_config& cfg,
+                           std::shared_ptr<const clock> clk);
+
+// `--create-admin`: creates or promotes one admin account. Returns the exit
+// code.
+int create_admin(const node_config& cfg, const std::string& password);
+
+} // namespace streamify::node

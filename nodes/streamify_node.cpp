@@ -1,0 +1,148 @@
+// streamify-node: the one program every Streamify node runs. It hosts the
+// roles it is given, serves HTTP when it hosts the gateway, and drains on
+// SIGINT/SIGTERM.
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <sodium.h>
+#include <spdlog/async.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "nodes/node_config.hpp"
+#include "nodes/roles.hpp"
+
+using namespace streamify;
+
+namespace {
+
+void setup_logging(const node::node_config& cfg) {
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  if (cfg.access_log == "off")
+    return;
+  spdlog::init_thread_pool(8192, 1);
+  auto log = cfg.access_log == "stdout"
+               ? spdlog::stdout_logger_mt<spdlog::async_factory>("access")
+               : spdlog::basic_logger_mt<spdlog::async_factory>(
+                 "access", cfg.access_log);
+  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e access %v");
+  log->set_level(spdlog::level::info);
+}
+
+std::string admin_password() {
+  if (auto env = std::getenv("STREAMIFY_ADMIN_PASSWORD"))
+    return env;
+  std::string line;
+  std::getline(std::cin, line);
+  return line;
+}
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+int run(node::node_config& cfg) {
+  std::string error;
+  auto roles = cfg.hosted_roles(error);
+  if (!error.empty()) {
+    spdlog::error("{}", error);
+    return 2;
+  }
+  auto hosts = [&](const std::string& r) {
+    return std::find(roles.begin(), roles.end(), r) != roles.end();
+  };
+  if (cfg.jwt_secret.empty()) {
+    if (!cfg.dev) {
+      spdlog::error("auth.jwt-secret is required (or run with --dev)");
+      return 2;
+    }
+    unsigned char key[32];
+    randombytes_buf(key, sizeof(key));
+    char hex[65];
+    cfg.jwt_secret = sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
+    spdlog::warn("--dev: using a random JWT secret; tokens die with the node");
+  }
+  auto clk = std::make_shared<system_clock>();
+  caf::actor_system sys{cfg};
+  std::vector<caf::actor> started;
+  gateway::directory dir{roles};
+  try {
+    if (hosts("auth"))
+      started.push_back(node::start_auth_role(sys, cfg, clk));
+  } catch (const std::exception& e) {
+    spdlog::error("cannot start: {}", e.what());
+    for (auto& a : started)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  if (hosts("auth"))
+    dir.set("auth", started.back());
+
+  std::unique_ptr<gateway::http_gateway> gw;
+  if (hosts("gateway")) {
+    gw = std::make_unique<gateway::http_gateway>(sys, cfg.gateway_settings(),
+                                                 dir, clk);
+    gateway::add_ops_routes(*gw);
+    gateway::add_auth_routes(*gw);
+    if (!gw->bind()) {
+      spdlog::error("cannot listen on {}:{}", cfg.http_bind, cfg.http_port);
+      for (auto& a : started)
+        caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+      return 1;
+    }
+    spdlog::info("gateway listening on http://{}:{}/", cfg.http_bind,
+                 gw->port());
+  }
+  auto signals = stop_signals();
+  std::thread waiter{[&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {}: draining", sig);
+    if (gw)
+      gw->stop();
+  }};
+  spdlog::info("node up, roles: {}", cfg.roles);
+  if (gw) {
+    gw->run();
+  }
+  waiter.join();
+  gw.reset(); // in-flight requests finish before the roles go
+  for (auto& a : started)
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  spdlog::info("node stopped");
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  node::node_config cfg;
+  if (auto err = cfg.parse(argc, argv)) {
+    std::cerr << "error: " << cfg.render(err) << '\n';
+    return 2;
+  }
+  if (cfg.cli_helptext_printed)
+    return 0;
+  if (sodium_init() < 0) {
+    std::cerr << "error: libsodium failed to initialise\n";
+    return 1;
+  }
+  // Block the stop signals before any thread starts, so only the waiting
+  // thread in run() receives them.
+  auto signals = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  setup_logging(cfg);
+  int rc = cfg.create_admin.empty() ? run(cfg)
+                                    : node::create_admin(cfg, admin_password());
+  spdlog::shutdown();
+  return rc;
+}

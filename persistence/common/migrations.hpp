@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace streamify::persistence {
+
+struct migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+// Applies the missing migrations of one domain under a PostgreSQL advisory
+// lock, so several nodes may start at once. Throws when the database carries a
+// schema newer than this build knows.
+void migrate(const std::string& url, const std::string& domain,
+             const std::vector<migration>& migrations);
+
+const std::vector<migration>& auth_migrations();
+
+} // namespace streamify::persistence
