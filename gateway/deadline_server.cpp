@@ -14,6 +14,8 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
+thread_local bool close_requested = false;
+
 bool wait_for(socket_t sock, short events, std::chrono::milliseconds timeout) {
   pollfd pfd{sock, events, 0};
   int rc;
@@ -130,6 +132,29 @@ std::chrono::milliseconds to_ms(time_t sec, time_t usec) {
 
 } // namespace
 
+void deadline_server::close_after_response() {
+  close_requested = true;
+}
+
+// Like nginx's lingering close: stop writing, then read and discard what the
+// client is still sending for a short while, so a client that is mid-body
+// reads our answer (a 413, say) instead of a connection reset.
+void deadline_server::linger_and_close(socket_t sock) {
+  ::shutdown(sock, SHUT_WR);
+  auto until = steady::now() + std::chrono::seconds(2);
+  size_t drained = 0;
+  char buf[16384];
+  while (drained < (size_t{64} << 20) && steady::now() < until) {
+    if (!wait_for(sock, POLLIN, std::chrono::milliseconds(500)))
+      break;
+    auto n = ::recv(sock, buf, sizeof(buf), 0);
+    if (n <= 0)
+      break;
+    drained += static_cast<size_t>(n);
+  }
+  ::close(sock);
+}
+
 bool deadline_server::wait_for_request(socket_t sock) const {
   // Wake up now and then so a stopping server closes idle keep-alives.
   auto until = steady::now() + std::chrono::seconds(keep_alive_timeout_sec_);
@@ -157,6 +182,11 @@ bool deadline_server::process_and_close_socket(socket_t sock) {
                           [&strm](httplib::Request&) { strm.headers_done(); });
     if (strm.missed_deadline())
       ++slow_closed_;
+    if (close_requested) {
+      close_requested = false;
+      linger_and_close(sock);
+      return ret;
+    }
     if (!ret || connection_closed)
       break;
   }

@@ -20,11 +20,16 @@ public:
 
   uint64_t slow_headers_closed() const { return slow_closed_.load(); }
 
+  // Called by a handler on this connection's thread: close the connection
+  // after the response (its unread body makes it unusable).
+  static void close_after_response();
+
 protected:
   bool process_and_close_socket(socket_t sock) override;
 
 private:
   bool wait_for_request(socket_t sock) const;
+  static void linger_and_close(socket_t sock);
 
   std::chrono::seconds header_timeout_;
   std::atomic<uint64_t> slow_closed_{0};

@@ -158,6 +158,7 @@ http_gateway::pre_route(const httplib::Request& req, httplib::Response& res) {
   auto reject = [&](const http_error& err) {
     current.route = "(rejected)";
     res.set_header("Connection", "close");
+    deadline_server::close_after_response();
     write_error(res, err, current.request_id);
     return HR::Handled;
   };

@@ -140,6 +140,7 @@ int main(int argc, char** argv) {
   // thread in run() receives them.
   auto signals = stop_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
   setup_logging(cfg);
   int rc = cfg.create_admin.empty() ? run(cfg)
                                     : node::create_admin(cfg, admin_password());

@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# Shared helpers for deploy/local/up, deploy/local/test and tests.
+#
+#   source deploy/local/lib.sh      # from any working directory
+#
+# This file only defines functions and variables: it does not change the
+# caller's shell options (no set -e here, an interactive shell sourcing it
+# must not exit on the first failing command). Every function checks its own
+# steps and returns non-zero on failure, so `f || die` and `if f` both work.
+# Most functions run in a subshell, so they never change the caller's cwd,
+# umask or variables.
+
+# Repository root, whatever the caller's cwd.
+STREAMIFY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+# Debian packages needed to build, run and test. Append before calling
+# streamify_install_deps, e.g. STREAMIFY_DEB_PACKAGES+=(chromium).
+STREAMIFY_DEB_PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache
+  libcaf-dev libpqxx-dev libcpp-httplib-dev nlohmann-json3-dev
+  libspdlog-dev libfmt-dev libsodium-dev libssl-dev
+  postgresql postgresql-contrib
+  ffmpeg curl wrk nginx-light
+)
+
+STREAMIFY_PG_BINDIR="${STREAMIFY_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
+
+streamify_log() { printf '%s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------------------
+# Debian packages
+
+# Prints the packages of STREAMIFY_DEB_PACKAGES that are not installed.
+streamify_missing_deps() {
+  local -A installed=()
+  local pkg status
+  # One dpkg-query for all packages; unknown packages only produce stderr.
+  while IFS=$'\t' read -r pkg status; do
+    [[ $status == *" ok installed" ]] && installed[${pkg%%:*}]=1
+  done < <(dpkg-query -W -f='${binary:Package}\t${Status}\n' \
+             "${STREAMIFY_DEB_PACKAGES[@]}" 2>/dev/null)
+  for pkg in "${STREAMIFY_DEB_PACKAGES[@]}"; do
+    [[ -n ${installed[$pkg]:-} ]] || printf '%s\n' "$pkg"
+  done
+}
+
+# Installs whatever is missing; a no-op (no apt-get at all) when nothing is.
+streamify_install_deps() (
+  local -a missing
+  mapfile -t missing < <(streamify_missing_deps)
+  (( ${#missing[@]} == 0 )) && return 0
+
+  if (( EUID != 0 )); then
+    streamify_log "missing Debian packages (run as root to install): ${missing[*]}"
+    return 1
+  fi
+  streamify_log "installing Debian packages: ${missing[*]}"
+
+  # Keep package scripts from starting system services (postgresql, nginx).
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" || return 1
+    created_policy=1
+  fi
+
+  local log rc=0
+  log="$(mktemp /tmp/streamify-apt.XXXXXX.log)" || return 1
+  {
+    apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}"
+  } >"$log" 2>&1 || rc=$?
+
+  (( created_policy )) && rm -f "$policy"
+  if (( rc != 0 )); then
+    tail -n 40 "$log" >&2
+    streamify_log "apt-get failed (exit $rc), full log: $log"
+    return "$rc"
+  fi
+  rm -f "$log"
+)
+
+# ---------------------------------------------------------------------------
+# Private PostgreSQL cluster (the server refuses to run as root)
+
+_streamify_as_postgres() (
+  cd / && runuser -u postgres -- "$@"
+)
+
+# Makes DIR and every parent traversable by others, so postgres can reach it.
+_streamify_make_traversable() {
+  local dir=$1
+  while [[ -n $dir && $dir != / ]]; do
+    if [[ -d $dir ]] && (( (8#$(stat -c %a "$dir") & 1) == 0 )); then
+      chmod o+x "$dir" || return 1
+    fi
+    dir=$(dirname "$dir")
+  done
+}
+
+_streamify_pg_running() {
+  local pgdata=$1
+  [[ -f $pgdata/PG_VERSION ]] &&
+    _streamify_as_postgres "$STREAMIFY_PG_BINDIR/pg_ctl" -D "$pgdata" status >/dev/null 2>&1
+}
+
+# streamify_pg_start DATA_DIR PORT
+# Cluster in DATA_DIR/pg, socket in DATA_DIR/pg-socket, log in DATA_DIR/pg.log.
+# Initialises the cluster the first time; reuses a server already running on it.
+streamify_pg_start() (
+  if (( $# != 2 )); then streamify_log "usage: streamify_pg_start DATA_DIR PORT"; return 2; fi
+  local data_dir port=$2
+  mkdir -p "$1" || return 1
+  data_dir="$(cd "$1" && pwd)" || return 1
+  local pgdata=$data_dir/pg sockdir=$data_dir/pg-socket log=$data_dir/pg.log
+  local pg_ctl=$STREAMIFY_PG_BINDIR/pg_ctl
+
+  if _streamify_pg_running "$pgdata"; then
+    local running_port
+    running_port="$(sed -n 4p "$pgdata/postmaster.pid" 2>/dev/null)"
+    if [[ $running_port != "$port" ]]; then
+      streamify_log "PostgreSQL on $pgdata already runs on port $running_port, not $port"
+      return 1
+    fi
+    streamify_log "PostgreSQL already running on $pgdata (port $port), reusing it"
+    return 0
+  fi
+
+  # Unix socket paths are limited to 107 bytes.
+  if (( ${#sockdir} + ${#port} + 10 > 107 )); then
+    streamify_log "socket path $sockdir/.s.PGSQL.$port is too long; use a shorter data dir"
+    return 1
+  fi
+
+  mkdir -p "$pgdata" "$sockdir" || return 1
+  touch "$log" || return 1
+  chown postgres:postgres "$sockdir" "$log" || return 1
+  [[ $(stat -c %U "$pgdata") == postgres ]] || chown -R postgres:postgres "$pgdata" || return 1
+  chmod 700 "$pgdata" || return 1
+  _streamify_make_traversable "$data_dir" || return 1
+
+  if [[ ! -f $pgdata/PG_VERSION ]]; then
+    _streamify_as_postgres "$STREAMIFY_PG_BINDIR/initdb" -D "$pgdata" \
+      -A trust -U postgres --no-sync -E UTF8 --locale=C.UTF-8 >"$data_dir/initdb.log" 2>&1 || {
+      cat "$data_dir/initdb.log" >&2
+      return 1
+    }
+    echo "include_if_exists = 'streamify.conf'" >>"$pgdata/postgresql.conf" || return 1
+  fi
+
+  # Rewritten on every start, so a different port or data dir location works.
+  cat >"$pgdata/streamify.conf" <<EOF || return 1
+# Written by deploy/local/lib.sh (streamify_pg_start); overwritten on each start.
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$sockdir'
+max_connections = 300
+EOF
+  chown postgres:postgres "$pgdata/streamify.conf" || return 1
+
+  if ! _streamify_as_postgres "$pg_ctl" -D "$pgdata" -w -t 60 -l "$log" start >/dev/null; then
+    tail -n 20 "$log" >&2
+    streamify_log "PostgreSQL failed to start on port $port (log: $log)"
+    return 1
+  fi
+)
+
+# streamify_pg_stop DATA_DIR — fast shutdown if a server runs there.
+streamify_pg_stop() (
+  if (( $# != 1 )); then streamify_log "usage: streamify_pg_stop DATA_DIR"; return 2; fi
+  local pgdata=$1/pg
+  _streamify_pg_running "$pgdata" || return 0
+  _streamify_as_postgres "$STREAMIFY_PG_BINDIR/pg_ctl" -D "$pgdata" -m fast -w -t 60 stop >/dev/null
+)
+
+# streamify_pg_url PORT DBNAME
+streamify_pg_url() {
+  printf 'postgresql://postgres@127.0.0.1:%s/%s\n' "$1" "$2"
+}
+
+# streamify_pg_createdbs PORT [PREFIX] — PREFIX_{auth,video,streaming,billing,analytics}
+streamify_pg_createdbs() (
+  if (( $# < 1 || $# > 2 )); then streamify_log "usage: streamify_pg_createdbs PORT [PREFIX]"; return 2; fi
+  local port=$1 prefix=${2:-streamify} db exists
+  if [[ ! $prefix =~ ^[a-z_][a-z0-9_]*$ ]]; then
+    streamify_log "invalid database prefix: $prefix"
+    return 2
+  fi
+  local -a psql=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d postgres)
+  for db in "${prefix}"_{auth,video,streaming,billing,analytics}; do
+    exists="$("${psql[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" || return 1
+    [[ $exists == 1 ]] && continue
+    "${psql[@]}" -c "CREATE DATABASE \"$db\"" || return 1
+  done
+)
+
+# streamify_jwt_secret DATA_DIR — prints DATA_DIR/jwt-secret, creating it once.
+streamify_jwt_secret() (
+  if (( $# != 1 )); then streamify_log "usage: streamify_jwt_secret DATA_DIR"; return 2; fi
+  local file=$1/jwt-secret
+  if [[ ! -s $file ]]; then
+    mkdir -p "$1" || return 1
+    umask 077
+    openssl rand -hex 32 >"$file.tmp" && mv "$file.tmp" "$file" || return 1
+  fi
+  chmod 600 "$file" && cat "$file"
+)
+
+# ---------------------------------------------------------------------------
+# Build
+
+# streamify_build BUILD_DIR BUILD_TYPE [extra cmake args...]
+streamify_build() (
+  if (( $# < 2 )); then streamify_log "usage: streamify_build BUILD_DIR BUILD_TYPE [cmake args...]"; return 2; fi
+  local build_dir=$1 build_type=$2
+  shift 2
+  local -a args=(-S "$STREAMIFY_ROOT" -B "$build_dir" "-DCMAKE_BUILD_TYPE=$build_type")
+
+  # A configured build dir keeps its generator (cmake refuses to switch).
+  if [[ ! -f $build_dir/CMakeCache.txt ]]; then
+    if command -v ninja >/dev/null; then args+=(-G Ninja); else args+=(-G "Unix Makefiles"); fi
+  fi
+
+  if command -v ccache >/dev/null; then
+    export CCACHE_DIR="${CCACHE_DIR:-${HOME:-/root}/.cache/streamify-ccache}"
+    args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  fi
+
+  cmake "${args[@]}" "$@" || return 1
+  cmake --build "$build_dir" -j"$(nproc)"
+)
+
+# ---------------------------------------------------------------------------
+# Stage timing
+
+# Microseconds since the epoch.
+_streamify_now_us() { local t=${EPOCHREALTIME//[.,]/}; echo "$t"; }
+
+# streamify_stage NAME COMMAND [ARGS...]
+# Runs COMMAND (in a subshell with errexit on: it cannot set the caller's
+# variables), then prints "== stage: NAME took 83.2 s" and returns its status.
+streamify_stage() {
+  local name=$1 start rc had_errexit=0
+  shift
+  [[ $- == *e* ]] && had_errexit=1
+  streamify_log "== stage: $name"
+  start=$(_streamify_now_us)
+  set +e
+  ( set -e; "$@" )
+  rc=$?
+  if (( had_errexit )); then set -e; fi
+  local took
+  took=$(streamify_format_us $(( $(_streamify_now_us) - start )))
+  if (( rc == 0 )); then
+    streamify_log "== stage: $name took $took s"
+  else
+    streamify_log "== stage: $name FAILED (exit $rc) after $took s"
+  fi
+  return "$rc"
+}
+
+# streamify_format_us MICROSECONDS — prints seconds with one decimal.
+streamify_format_us() {
+  local ds=$(( ($1 + 50000) / 100000 ))
+  printf '%d.%d\n' $(( ds / 10 )) $(( ds % 10 ))
+}
