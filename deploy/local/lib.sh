@@ -223,6 +223,11 @@ streamify_build() (
 
   if command -v ccache >/dev/null; then
     export CCACHE_DIR="${CCACHE_DIR:-${HOME:-/root}/.cache/streamify-ccache}"
+    # Relative paths let every clone share the cache; the sloppiness makes
+    # precompiled headers cacheable.
+    export CCACHE_BASEDIR="$STREAMIFY_ROOT"
+    export CCACHE_SLOPPINESS="pch_external_checksum,include_file_mtime,include_file_ctime,time_macros"
+    export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
     args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   fi
 
