@@ -1,6 +1,7 @@
 #include "actors/catalog/catalog_rules.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace streamify::catalog {
 
@@ -143,7 +144,8 @@ bool parse_cursor(const std::string& cursor, const std::string& sort,
   id = rest.substr(dot + 1);
   if (id.empty() || id.size() > 64
       || !std::all_of(id.begin(), id.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '_'
+                  || c == '-';
          }))
     return false;
   value = std::stoll(number);
