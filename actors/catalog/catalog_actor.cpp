@@ -151,6 +151,15 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
     self->link_to(m);
   st.settings = std::move(settings);
   st.clk = std::move(clk);
+  // Uploads a stopped node left unprocessed are probed again.
+  if (!st.workers.empty())
+    ask_worker<std::vector<video_info>>(
+      self,
+      [self](std::vector<video_info>& pending) {
+        for (const auto& video : pending)
+          start_processing(self, video);
+      },
+      [](caf::error&) {}, resume_atom::value);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& ls = self->state.listeners;
     ls.erase(std::remove_if(ls.begin(), ls.end(),

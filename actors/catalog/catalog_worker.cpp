@@ -174,6 +174,15 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
         return self->state.store->count_view(video_id, session_id);
       });
     },
+    [self](resume_atom) -> caf::result<std::vector<video_info>> {
+      return guarded<std::vector<video_info>>(
+        [&]() -> caf::result<std::vector<video_info>> {
+          std::vector<video_info> out;
+          for (const auto& row : self->state.store->list_processing())
+            out.push_back(to_video_info(row));
+          return out;
+        });
+    },
     [self](ping_atom) -> caf::result<bool> {
       return guarded<bool>([&]() -> caf::result<bool> {
         self->state.store->ping();

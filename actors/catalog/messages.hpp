@@ -135,6 +135,7 @@ using delete_video_atom = caf::atom_constant<caf::atom("vid_remove")>;
 using process_atom = caf::atom_constant<caf::atom("vid_probe")>;
 using media_done_atom = caf::atom_constant<caf::atom("vid_media")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using resume_atom = caf::atom_constant<caf::atom("vid_resume")>;
 
 // The catalog role as other roles and the gateway see it.
 //   (get_video_atom, video_id)                 -> video_info | not_found
@@ -166,6 +167,7 @@ using catalog_worker_actor = caf::typed_actor<
   caf::replies_to<delete_video_atom, std::string, std::string>::with<video_info>,
   caf::replies_to<media_done_atom, std::string, media_facts>::with<video_info>,
   caf::replies_to<view_counted_atom, std::string, std::string>::with<bool>,
+  caf::replies_to<resume_atom>::with<std::vector<video_info>>,
   caf::replies_to<ping_atom>::with<bool>>;
 
 // Probes one stored file and writes its thumbnail (ffprobe, ffmpeg).

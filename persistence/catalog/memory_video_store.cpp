@@ -129,6 +129,16 @@ bool memory_video_store::count_view(const std::string& video_id,
   return true;
 }
 
+std::vector<video_row> memory_video_store::list_processing() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  check();
+  std::vector<video_row> out;
+  for (const auto& [id, r] : rows_)
+    if (r.status == "processing")
+      out.push_back(r);
+  return out;
+}
+
 void memory_video_store::ping() {
   std::lock_guard<std::mutex> guard{mtx_};
   check();

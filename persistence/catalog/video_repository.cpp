@@ -29,6 +29,9 @@ const std::vector<named_statement> statements{
   {"video_delete",
    "UPDATE videos SET status = 'deleted', deleted_at = now(),"
    " updated_at = now() WHERE id = $1 AND status <> 'deleted'"},
+  {"video_processing",
+   "SELECT " VIDEO_COLUMNS " FROM videos WHERE status = 'processing'"
+   " ORDER BY created_at_ms"},
   {"video_count_view",
    "WITH counted AS (INSERT INTO video_views (video_id, session_id)"
    " VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING video_id)"
@@ -177,6 +180,16 @@ bool video_repository::count_view(const std::string& video_id,
     auto res = txn.exec_prepared("video_count_view", video_id, session_id);
     txn.commit();
     return !res.empty();
+  });
+}
+
+std::vector<video_row> video_repository::list_processing() {
+  return db_.run([&](pqxx::connection& c) {
+    pqxx::read_transaction txn{c};
+    std::vector<video_row> out;
+    for (const auto& r : txn.exec_prepared("video_processing"))
+      out.push_back(to_row(r));
+    return out;
   });
 }
 

@@ -19,6 +19,7 @@ public:
   bool mark_deleted(const std::string& id) override;
   bool count_view(const std::string& video_id,
                   const std::string& session_id) override;
+  std::vector<video_row> list_processing() override;
   void ping() override;
 
 private:

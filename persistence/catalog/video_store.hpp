@@ -73,6 +73,8 @@ public:
   // Counts a view once per (video, session); true when it was new.
   virtual bool count_view(const std::string& video_id,
                           const std::string& session_id) = 0;
+  // Videos left processing (by a node that stopped mid-way).
+  virtual std::vector<video_row> list_processing() = 0;
   virtual void ping() = 0;
 };
 

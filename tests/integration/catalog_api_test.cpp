@@ -3,6 +3,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -299,4 +300,33 @@ CAF_TEST(pagination stays stable while videos are added) {
     if (std::string{sort} == "new")
       CAF_CHECK_EQUAL(seen.size(), 7u);
   }
+}
+
+CAF_TEST(a restarted catalog probes videos left processing) {
+  auto& env = catalog();
+  env.node();
+  auto id = tag("r");
+  auto file = id + ".webm";
+  {
+    std::ofstream out{env.videos_dir() + "/" + file, std::ios::binary};
+    out << sample_video("webm");
+  }
+  env.dbs().query("video",
+                  "INSERT INTO videos (id, owner_id, owner_display_name, title,"
+                  " category, price_per_minute_cents, status, file_name,"
+                  " mime_type, size_bytes, created_at_ms) VALUES ('"
+                    + id + "', 'someone', 'Someone', 'Left behind', 'general',"
+                           " 0, 'processing', '"
+                    + file + "', 'video/webm', 1, 1) RETURNING id");
+  test_node second{env.dbs(), {"--storage.data-dir=" + env.data_dir}};
+  std::string status;
+  for (int i = 0; i < 100 && status != "ready"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = env.dbs().query("video", "SELECT status FROM videos WHERE id = '"
+                                        + id + "'");
+  }
+  CAF_CHECK_EQUAL(status, "ready");
+  CAF_CHECK_EQUAL(env.dbs().query("video", "SELECT duration_ms FROM videos"
+                                           " WHERE id = '" + id + "'"),
+                  "3000");
 }

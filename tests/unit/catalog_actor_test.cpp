@@ -279,6 +279,23 @@ CAF_TEST(pages stay stable while videos are added) {
   CAF_CHECK(!call<video_page>(list_videos_atom::value, wrong));
 }
 
+CAF_TEST(videos left processing are probed again when the role starts) {
+  persistence::video_row row;
+  row.id = "0bb0";
+  row.owner_id = "ann";
+  row.title = "Interrupted";
+  row.category = "general";
+  row.status = "processing";
+  row.file_name = "left.webm";
+  store->insert(row);
+  auto first_role = role;
+  role = sys.spawn(catalog_role, std::vector<catalog_worker_actor>{worker},
+                   std::vector<media_worker_actor>{media}, catalog_settings{},
+                   clk);
+  run();
+  CAF_CHECK_EQUAL(store->find("0bb0")->status, "ready");
+}
+
 CAF_TEST(container sniffing knows MP4 MOV WebM and Matroska) {
   CAF_CHECK_EQUAL(detect_container(std::string("\0\0\0\x18" "ftypisom", 12)),
                   "video/mp4");

@@ -35,6 +35,8 @@ CREATE INDEX videos_ready_price ON videos (price_per_minute_cents, id)
   WHERE status = 'ready';
 CREATE INDEX videos_ready_category ON videos (category, created_at_ms DESC, id DESC)
   WHERE status = 'ready';
+CREATE INDEX videos_processing ON videos (created_at_ms)
+  WHERE status = 'processing';
 CREATE INDEX videos_owner ON videos (owner_id, created_at_ms DESC, id DESC)
   WHERE status <> 'deleted';
 -- `q` is a case-insensitive substring of title and description.
