@@ -248,6 +248,31 @@ void http_gateway::route(const std::string& method, const std::string& pattern,
     throw std::logic_error("unsupported method " + method);
 }
 
+void http_gateway::upload_route(const std::string& pattern, upload_handler h) {
+  server_.Post(to_regex(pattern), [this, pattern, h](
+                                    const httplib::Request& req,
+                                    httplib::Response& res,
+                                    const httplib::ContentReader& reader) {
+    current.route = pattern;
+    request_context ctx{req, res, current.request_id, clk_->now_s(),
+                        settings_.jwt_secret};
+    auto close_with = [&](const http_error& err) {
+      res.set_header("Connection", "close");
+      deadline_server::close_after_response();
+      write_error(res, err, current.request_id);
+    };
+    try {
+      h(ctx, reader);
+    } catch (const http_error& err) {
+      close_with(err);
+    } catch (const std::exception& e) {
+      spdlog::error("request {} on {} failed: {}", current.request_id, pattern,
+                    e.what());
+      close_with(http_error{500, "internal_error", "internal error"});
+    }
+  });
+}
+
 bool http_gateway::bind() {
   if (settings_.port == 0) {
     port_ = server_.bind_to_any_port(settings_.bind);

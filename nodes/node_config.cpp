@@ -1,5 +1,6 @@
 #include "nodes/node_config.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include <caf/atom.hpp>
@@ -9,7 +10,8 @@
 namespace streamify::node {
 
 const std::vector<std::string>& known_roles() {
-  static const std::vector<std::string> roles{"gateway", "auth"};
+  static const std::vector<std::string> roles{"gateway", "auth",
+                                              "catalog"};
   return roles;
 }
 
@@ -53,8 +55,17 @@ node_config::node_config() {
     .add(auth_queue_limit, "queue-limit", "waiting requests before 503")
     .add(login_attempts, "login-attempts", "logins per address+email and window")
     .add(login_window, "login-window", "login throttle window in seconds");
-  opt_group{custom_options_, "catalog"}.add(catalog_db, "database-url",
-                                            "PostgreSQL URL of streamify_video");
+  opt_group{custom_options_, "catalog"}
+    .add(catalog_db, "database-url", "PostgreSQL URL of streamify_video")
+    .add(catalog_workers, "workers", "database workers of the catalog")
+    .add(catalog_media_workers, "media-workers",
+         "videos probed (ffprobe, ffmpeg) at the same time")
+    .add(catalog_queue_limit, "queue-limit",
+         "catalog database requests in flight before 503")
+    .add(catalog_media_timeout, "media-timeout",
+         "seconds one video's processing may take")
+    .add(catalog_categories, "categories",
+         "comma-separated video categories (general is the default)");
   opt_group{custom_options_, "streaming"}.add(
     streaming_db, "database-url", "PostgreSQL URL of streamify_streaming");
   opt_group{custom_options_, "billing"}.add(
@@ -104,6 +115,7 @@ gateway::gateway_settings node_config::gateway_settings() const {
   s.cors_origin = cors_origin;
   s.metrics_public = metrics_public;
   s.jwt_secret = jwt_secret;
+  s.data_dir = data_dir;
   return s;
 }
 
@@ -114,6 +126,21 @@ auth::auth_settings node_config::auth_settings() const {
   s.queue_limit = static_cast<size_t>(auth_queue_limit);
   s.login_attempts = login_attempts;
   s.login_window_s = login_window;
+  return s;
+}
+
+catalog::catalog_settings node_config::catalog_settings() const {
+  catalog::catalog_settings s;
+  s.categories.clear();
+  std::istringstream in{catalog_categories};
+  for (std::string c; std::getline(in, c, ',');)
+    if (!c.empty())
+      s.categories.push_back(c);
+  if (std::find(s.categories.begin(), s.categories.end(), "general")
+      == s.categories.end())
+    s.categories.push_back("general");
+  s.queue_limit = static_cast<size_t>(std::max<int64_t>(1, catalog_queue_limit));
+  s.media_timeout = std::chrono::seconds(catalog_media_timeout);
   return s;
 }
 

@@ -7,6 +7,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include "actors/auth/auth_actor.hpp"
+#include "actors/catalog/catalog_actor.hpp"
 #include "gateway/http_gateway.hpp"
 
 namespace streamify::node {
@@ -22,6 +23,7 @@ public:
 
   gateway::gateway_settings gateway_settings() const;
   auth::auth_settings auth_settings() const;
+  catalog::catalog_settings catalog_settings() const;
 
   std::string roles = "all";
   bool dev = false;
@@ -53,6 +55,12 @@ public:
   int64_t login_window = 60;
 
   std::string catalog_db = "postgresql://postgres@127.0.0.1:5433/streamify_video";
+  int64_t catalog_workers = 2;
+  int64_t catalog_media_workers = 1;
+  int64_t catalog_queue_limit = 256;
+  int64_t catalog_media_timeout = 1800;
+  std::string catalog_categories
+    = "general,music,education,gaming,sports,news,comedy,film,tech";
   std::string streaming_db
     = "postgresql://postgres@127.0.0.1:5433/streamify_streaming";
   std::string billing_db = "postgresql://postgres@127.0.0.1:5433/streamify_billing";

@@ -15,6 +15,11 @@ namespace streamify::node {
 caf::actor start_auth_role(caf::actor_system& sys, const node_config& cfg,
                            std::shared_ptr<const clock> clk);
 
+// Applies the catalog's migrations, makes the storage folders and spawns the
+// catalog role with its database and media workers.
+caf::actor start_catalog_role(caf::actor_system& sys, const node_config& cfg,
+                              std::shared_ptr<const clock> clk);
+
 // `--create-admin`: creates or promotes one admin account. Returns the exit
 // code.
 int create_admin(const node_config& cfg, const std::string& password);

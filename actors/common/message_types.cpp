@@ -4,6 +4,7 @@
 #include <caf/message.hpp>
 
 #include "actors/auth/messages.hpp"
+#include "actors/catalog/messages.hpp"
 #include "actors/common/errc.hpp"
 #include "actors/common/messages.hpp"
 
@@ -24,6 +25,15 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<auth::profile_update>(
     "streamify::auth::profile_update");
   cfg.add_message_type<auth::auth_result>("streamify::auth::auth_result");
+  cfg.add_message_type<catalog::video_info>("streamify::catalog::video_info");
+  cfg.add_message_type<std::vector<catalog::video_info>>(
+    "std::vector<streamify::catalog::video_info>");
+  cfg.add_message_type<catalog::new_video>("streamify::catalog::new_video");
+  cfg.add_message_type<catalog::video_query>("streamify::catalog::video_query");
+  cfg.add_message_type<catalog::video_page>("streamify::catalog::video_page");
+  cfg.add_message_type<catalog::video_update>(
+    "streamify::catalog::video_update");
+  cfg.add_message_type<catalog::media_facts>("streamify::catalog::media_facts");
 }
 
 } // namespace streamify
