@@ -6,6 +6,7 @@
 #include "actors/auth/messages.hpp"
 #include "actors/common/errc.hpp"
 #include "actors/common/messages.hpp"
+#include "actors/streaming/messages.hpp"
 
 namespace streamify {
 
@@ -24,6 +25,20 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<auth::profile_update>(
     "streamify::auth::profile_update");
   cfg.add_message_type<auth::auth_result>("streamify::auth::auth_result");
+  cfg.add_message_type<streaming::start_request>(
+    "streamify::streaming::start_request");
+  cfg.add_message_type<streaming::heartbeat_request>(
+    "streamify::streaming::heartbeat_request");
+  cfg.add_message_type<streaming::session_view>(
+    "streamify::streaming::session_view");
+  cfg.add_message_type<streaming::history_request>(
+    "streamify::streaming::history_request");
+  cfg.add_message_type<streaming::history_item>(
+    "streamify::streaming::history_item");
+  cfg.add_message_type<streaming::history_page>(
+    "streamify::streaming::history_page");
+  cfg.add_message_type<persistence::session_row>(
+    "streamify::persistence::session_row");
 }
 
 } // namespace streamify
