@@ -86,6 +86,18 @@ int run(node::node_config& cfg) {
   }
   if (hosts("auth"))
     dir.set("auth", started.back());
+  try {
+    if (hosts("streaming")) {
+      started.push_back(node::start_streaming_role(
+        sys, cfg, clk, dir.get("billing"), dir.get("catalog")));
+      dir.set("streaming", started.back());
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("cannot start streaming: {}", e.what());
+    for (auto& a : started)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    return 1;
+  }
 
   std::unique_ptr<gateway::http_gateway> gw;
   if (hosts("gateway")) {
@@ -93,6 +105,7 @@ int run(node::node_config& cfg) {
                                                  dir, clk);
     gateway::add_ops_routes(*gw);
     gateway::add_auth_routes(*gw);
+    gateway::add_session_routes(*gw);
     if (!gw->bind()) {
       spdlog::error("cannot listen on {}:{}", cfg.http_bind, cfg.http_port);
       for (auto& a : started)
