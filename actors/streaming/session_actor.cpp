@@ -1,5 +1,7 @@
 #include "actors/streaming/session_actor.hpp"
 
+#include <algorithm>
+
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -140,6 +142,10 @@ void finish(self_ptr self, const std::string& reason) {
   st.bill.state = session_state::ended;
   st.row.end_reason = reason;
   st.row.ended_at_ms = now_ms(self);
+  if (reason == "timeout") // a sweep after a restart may come much later
+    st.row.ended_at_ms = std::min(st.row.ended_at_ms,
+                                  st.bill.last_heartbeat_ms
+                                    + st.settings.billing.idle_timeout_ms);
   auto final_view = view(self);
   self->send(st.peers.role, session_ended_atom::value, final_view);
   if (!st.confirmed) {

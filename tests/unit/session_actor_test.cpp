@@ -520,6 +520,7 @@ CAF_TEST(after a restart live sessions resume and stale ones are swept) {
   auto swept = store->find(stale.id);
   CAF_CHECK_EQUAL(swept->state, "ended");
   CAF_CHECK_EQUAL(swept->end_reason, "timeout");
+  CAF_CHECK_EQUAL(swept->ended_at_ms, swept->last_heartbeat_ms + 30'000);
   auto resumed = beat(s, 35, true);
   CAF_REQUIRE(resumed);
   CAF_CHECK_EQUAL(resumed->state, "active");
