@@ -64,7 +64,10 @@ CAF_TEST(sessions round-trip through PostgreSQL and page newest first) {
   a.end_reason = "timeout";
   a.ended_at_ms = 31'000;
   repo.save(a);
-  CAF_CHECK_EQUAL(repo.find(a.id)->ended_at_ms, 31'000);
+  auto ended = repo.find(a.id);
+  CAF_REQUIRE(ended.has_value());
+  CAF_CHECK_EQUAL(ended->ended_at_ms, 31'000);
+  CAF_CHECK_EQUAL(ended->end_reason, "timeout");
   bool b_live = false, a_live = false;
   for (const auto& r : repo.live()) {
     b_live = b_live || r.id == b.id;
