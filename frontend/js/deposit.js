@@ -33,7 +33,7 @@ export function depositForm({ onDeposit, idPrefix = 'deposit' }) {
   const msg = messageBox();
   const custom = h('input', {
     type: 'text', inputmode: 'decimal', name: 'amount', id: `${idPrefix}-amount`, autocomplete: 'off',
-    placeholder: '12.50', pattern: '\\d+([.,]\\d{1,2})?',
+    placeholder: '12.50',
   });
   let busy = false;
 

@@ -2,9 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { artifactsDir } from './artifacts.js';
 
+const { chromium } = await import('playwright-core').catch(() => {
+  throw new Error('playwright-core is not installed: deploy/local/test installs it (npm ci --prefix tests/browser)');
+});
 const CHROMIUM = process.env.STREAMIFY_CHROMIUM || '/usr/bin/chromium';
 const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -5,11 +5,13 @@ import { createHmac } from 'node:crypto';
 import { TestNode, JWT_SECRET } from './node.js';
 import { Browser } from './browser.js';
 
-export function useNodeAndBrowser(options) {
+// setup(env) runs once both are up (root-level before hooks do not wait for each other).
+export function useNodeAndBrowser({ setup, ...options } = {}) {
   const env = { node: null, browser: null };
   before(async () => {
     env.node = await TestNode.start(options);
     env.browser = await Browser.launch();
+    await setup?.(env);
   });
   after(async () => {
     await env.browser?.close();

@@ -1,9 +1,10 @@
 // Starts a private streamify-node for one test file: its own five databases
 // on the test PostgreSQL (STREAMIFY_TEST_PG_URL), a free port, the app from
 // <repo>/frontend. Mirrors tests/support/test_node.cpp.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, openSync, readFileSync, closeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, closeSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { artifactsDir } from './artifacts.js';
@@ -49,13 +50,11 @@ export function nodeBinary() {
   return process.env.STREAMIFY_NODE_BIN || path.join(repoRoot, 'build/bin/streamify-node');
 }
 
-// The node's own option list, to use options that exist only once other roles are merged.
-export function nodeHelp() {
-  try {
-    return execFileSync(nodeBinary(), ['--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    return String(err.stdout || '');
-  }
+// The node's option names (CAF prints --long-help to stderr), to use options
+// that exist only once the other roles are merged.
+export function nodeOptions() {
+  const r = spawnSync(nodeBinary(), ['--long-help'], { encoding: 'utf8' });
+  return new Set([...`${r.stdout}${r.stderr}`.matchAll(/--([a-z0-9-]+\.[a-z0-9-]+)=/g)].map((m) => m[1]));
 }
 
 export class TestNode {
@@ -69,6 +68,7 @@ export class TestNode {
   child = null;
   port = 0;
   logPath = '';
+  dataDir = '';
 
   get baseUrl() {
     return `http://127.0.0.1:${this.port}`;
@@ -77,6 +77,7 @@ export class TestNode {
   async #start(extraArgs) {
     psql(Object.values(DOMAINS).map((d) => `CREATE DATABASE ${this.prefix}_${d}`));
     this.port = await freePort();
+    this.dataDir = mkdtempSync(path.join(os.tmpdir(), 'streamify-browser-data-'));
     const logDir = path.join(artifactsDir(), 'logs');
     mkdirSync(logDir, { recursive: true });
     this.logPath = path.join(logDir, `node-${this.prefix}.log`);
@@ -86,6 +87,7 @@ export class TestNode {
       '--auth.pwhash-ops=1',
       '--auth.pwhash-mem=8',
       `--http.frontend-dir=${path.join(repoRoot, 'frontend')}`,
+      `--storage.data-dir=${this.dataDir}`,
       ...Object.entries(DOMAINS).map(([role, d]) => `--${role}.database-url=${dbUrl(`${this.prefix}_${d}`)}`),
       ...extraArgs,
     ];
@@ -124,6 +126,7 @@ export class TestNode {
       await done;
       clearTimeout(timeout);
     }
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
     // Dropping takes seconds (a checkpoint per database); it runs on after the
     // test process, and the private cluster goes away with the run anyway.
     const drops = Object.values(DOMAINS).map((d) => `DROP DATABASE IF EXISTS ${this.prefix}_${d} WITH (FORCE)`);
