@@ -110,16 +110,53 @@ for (const [kind, make] of Object.entries(badTokens)) {
   });
 }
 
-test('a token that expires while the app is open leads back to login on the next request', async () => {
+test('a 401 while the app is open (token expired meanwhile) leads back to login and then back', async () => {
   const user = await env.node.signUp('viewer');
   const page = await open(env, '#/login');
   await logIn(page, user.email, user.password);
   await waitForHash(page, '#/catalog');
-  await page.evaluate((t) => sessionStorage.setItem('streamify.token', t), badTokens.expired());
-  // The in-memory token is still the good one; a reload picks up the stored one, like a tab restored later.
-  await page.reload();
+  await page.goto(`${env.node.baseUrl}/#/profile`);
+  // The node answers 401 once the token's exp has passed; here it is made to answer so at once.
+  await page.route('**/api/auth/me', (route) => route.fulfill({
+    status: 401,
+    contentType: 'application/json',
+    body: JSON.stringify({ error: 'invalid_token', message: 'the token is invalid or expired' }),
+  }));
+  await page.getByRole('button', { name: 'Save name' }).click();
   await waitForHash(page, '#/login');
-  await page.getByText('Your session has expired. Please log in again.').waitFor();
+  await page.getByRole('alert').filter({ hasText: 'Your session has expired. Please log in again.' }).waitFor();
+  assert.equal(await token(page), null);
+  await page.unroute('**/api/auth/me');
+  await logIn(page, user.email, user.password);
+  await waitForHash(page, '#/profile');
+  assertNoProblems(page);
+  await page.close();
+});
+
+test('sign-up and login work with the keyboard alone', async () => {
+  const page = await open(env, '#/signup');
+  const address = email('keys');
+  await page.getByLabel('Display name').focus();
+  await page.keyboard.type('Keyboard user');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(address);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('ArrowDown'); // radio group: viewer → creator
+  await page.keyboard.press('Enter');
+  await waitForHash(page, '#/catalog');
+  const t = await token(page);
+  assert.equal((await env.node.request('GET', '/api/auth/me', { token: t })).body.role, 'creator');
+  await page.getByRole('button', { name: 'Log out' }).focus();
+  await page.keyboard.press('Enter');
+  await waitForHash(page, '#/login');
+  await page.getByLabel('Email').focus();
+  await page.keyboard.type(address);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  await waitForHash(page, '#/catalog');
   assertNoProblems(page);
   await page.close();
 });
