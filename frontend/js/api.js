@@ -7,11 +7,10 @@ let token = sessionStorage.getItem(TOKEN_KEY);
 let unauthorizedHandler = () => {};
 
 export class ApiError extends Error {
-  constructor(status, code, message, body) {
+  constructor(status, code, message) {
     super(message);
     this.status = status;
     this.code = code;
-    this.body = body;
   }
 }
 
@@ -76,9 +75,9 @@ export async function api(method, path, { body, headers = {}, keepalive = false 
   const message = data?.message
     ? sentence(data.message)
     : STATUS_TEXT[res.status] || `The request failed (HTTP ${res.status}).`;
-  const error = new ApiError(res.status, code, message, data);
+  const error = new ApiError(res.status, code, message);
   if (res.status === 401 && sentToken && sentToken === token) unauthorizedHandler(error);
-  return Promise.reject(error);
+  throw error;
 }
 
 function sentence(text) {

@@ -81,7 +81,7 @@ export function depositForm({ onDeposit, idPrefix = 'deposit' }) {
     pay(amount, ev.submitter);
   });
   const el = h('div', { class: 'deposit' }, quick, customForm, msg.el);
-  return { el, focus: () => quick.querySelector('button')?.focus(), message: msg };
+  return { el, focus: () => quick.querySelector('button')?.focus() };
 }
 
 // topUpDialog(text, { onDeposit }) opens a modal; resolves true after a deposit, false when closed.

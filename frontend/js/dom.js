@@ -70,8 +70,8 @@ export function formatDuration(totalSeconds) {
     : `${minutes}:${seconds}`;
 }
 
-export function formatDate(iso) {
+export function formatDate(iso, dateStyle = 'medium') {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso ?? '');
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return d.toLocaleString(undefined, { dateStyle, timeStyle: 'short' });
 }

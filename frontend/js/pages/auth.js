@@ -87,7 +87,6 @@ export function signupPage(view, { params }) {
     } catch (err) {
       submitting(form, false);
       msg.set('error', err.status === 409 ? 'An account with this email already exists. Log in instead?' : err.message);
-      msg.el.focus?.();
     }
   });
   view.append(

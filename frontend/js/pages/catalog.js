@@ -37,7 +37,6 @@ export function catalogPage(view, { params }) {
     category: params.get('category') || '',
     sort: SORTS.some(([v]) => v === params.get('sort')) ? params.get('sort') : 'new',
     cursor: null,
-    loading: false,
     seq: 0,
   };
   const categories = new Set(BASE_CATEGORIES);
@@ -74,7 +73,6 @@ export function catalogPage(view, { params }) {
 
   async function load(reset) {
     const seq = ++state.seq;
-    state.loading = true;
     more.disabled = true;
     view.setAttribute('aria-busy', 'true');
     msg.set('', '');
@@ -113,7 +111,6 @@ export function catalogPage(view, { params }) {
         h('button', { type: 'button', class: 'secondary', onclick: () => load(true) }, 'Try again'));
     } finally {
       if (seq === state.seq) {
-        state.loading = false;
         more.disabled = false;
         view.removeAttribute('aria-busy');
       }

@@ -15,7 +15,7 @@ export function walletPage(view) {
     h('caption', { class: 'visually-hidden' }, 'Transactions, newest first'),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'What'),
-      h('th', { scope: 'col', class: 'num' }, 'Amount'), h('th', { scope: 'col', class: 'num' }, 'Balance after'))),
+      h('th', { scope: 'col', class: 'num' }, 'Amount'), h('th', { scope: 'col', class: 'num' }, 'Balance'))),
     rows);
   const emptyTx = h('p', { class: 'empty-state', hidden: true }, 'No transactions yet.');
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Show older transactions');
@@ -43,7 +43,7 @@ export function walletPage(view) {
       for (const t of page.items || []) {
         const amount = formatCents(t.amount_cents, { sign: true });
         rows.append(h('tr', { class: `tx tx-${t.kind}` },
-          h('td', {}, h('time', { datetime: t.created_at }, formatDate(t.created_at))),
+          h('td', { class: 'date' }, h('time', { datetime: t.created_at }, formatDate(t.created_at, 'short'))),
           h('td', {}, KIND_LABEL[t.kind] || t.kind),
           h('td', { class: `num ${String(t.amount_cents).startsWith('-') ? 'negative' : 'positive'}` }, amount),
           h('td', { class: 'num' }, formatCents(t.balance_after_cents))));

@@ -13,7 +13,7 @@ const END_TEXT = {
 
 function tickerItem(label, cls) {
   const dd = h('dd', { class: cls }, '—');
-  return { dd, nodes: [h('dt', {}, label), dd] };
+  return { dd, nodes: h('div', { class: 'tick' }, h('dt', {}, label), dd) };
 }
 
 export async function watchPage(view, { parts, params }) {
