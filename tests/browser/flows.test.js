@@ -63,6 +63,7 @@ const env = useNodeAndBrowser({ extraArgs, setup: async ({ node }) => {
   has.wallet = await node.serves('GET', '/api/wallet', { token: viewer.token });
   has.sessions = await node.serves('POST', '/api/sessions', { token: viewer.token, body: { video_id: '0'.repeat(32) } });
   has.history = await node.serves('GET', '/api/history', { token: viewer.token });
+  has.stream = await node.serves('GET', `/api/sessions/${'0'.repeat(32)}/stream`, { token: viewer.token });
   if (has.catalog) {
     video = await publish(node, creator.token, {
       title: HOSTILE_TITLE, price: PRICE, file: generateWebm(60), description: 'A test pattern.\nSecond line.',
@@ -92,6 +93,10 @@ test('the catalog shows published videos as text, filters them, and asks to log 
   await page.getByRole('button', { name: 'Search' }).click();
   await card.waitFor();
   await page.getByLabel('Sort by').selectOption('price_desc');
+  await card.waitFor();
+  await page.getByLabel('Category').selectOption('music');
+  await page.locator('.empty-state').getByText('No videos match your search.').waitFor();
+  await page.getByLabel('Category').selectOption('general');
   await card.waitFor();
 
   await card.getByRole('link', { name: HOSTILE_TITLE }).click();
@@ -173,14 +178,16 @@ test('a viewer watches, pays per minute, runs out, tops up in the dialog, resume
     await page.getByRole('heading', { name: HOSTILE_TITLE, level: 1 }).waitFor();
     await page.locator('.ticker .minutes-paid').getByText('1', { exact: true }).waitFor();
     assert.deepEqual(await tickerText(page), { minutes: '1', charged: '$0.05', balance: '$0.10' });
+    const rest = missing('stream') || (shortMinute ? null : 'no billing.minute-seconds option for a short minute');
+    if (rest) {
+      await screenshot(page, 'watch');
+      assertNoProblems(page);
+      await page.close();
+      return t.skip(`started and billed minute 0; the rest needs playback: ${rest}`);
+    }
     await page.waitForFunction(() => document.querySelector('video').currentTime > 1);
     await screenshot(page, 'watch');
 
-    if (!shortMinute) {
-      t.diagnostic('no billing.minute-seconds option: the minute-by-minute part needs a short minute');
-      await page.close();
-      return;
-    }
     // Three paid minutes (0, 1, 2) use the whole balance; the fourth needs a top-up.
     await page.locator('.ticker .minutes-paid').getByText('3', { exact: true }).waitFor({ timeout: 30000 });
     assert.deepEqual(await tickerText(page), { minutes: '3', charged: '$0.15', balance: '$0.00' });
@@ -239,7 +246,8 @@ test('leaving the page ends the session with a keepalive request', async (t) => 
   const started = page.waitForResponse((r) => r.url().endsWith('/api/sessions') && r.request().method() === 'POST');
   await page.goto(`${env.node.baseUrl}/#/watch/${video.id}`);
   const session = await (await started).json();
-  await page.waitForFunction(() => document.querySelector('video').currentTime > 0.5);
+  await page.locator('.ticker .minutes-paid').getByText('1', { exact: true }).waitFor();
+  if (has.stream) await page.waitForFunction(() => document.querySelector('video').currentTime > 0.5);
   await page.goto('about:blank');
   let state;
   for (let i = 0; i < 50 && state !== 'ended'; i++) {
@@ -265,7 +273,7 @@ test('starting without enough money opens the top-up dialog, and paying starts t
   await dialog.getByRole('button', { name: 'Add funds' }).click();
   await dialog.waitFor({ state: 'detached' });
   await page.locator('.ticker .balance').getByText('$0.95').waitFor();
-  await page.waitForFunction(() => document.querySelector('video').currentTime > 0.5);
+  if (has.stream) await page.waitForFunction(() => document.querySelector('video').currentTime > 0.5);
   assertNoProblems(page);
   await page.close();
 });

@@ -8,7 +8,7 @@ const SORTS = [
   ['price_asc', 'Price: low to high'],
   ['price_desc', 'Price: high to low'],
 ];
-const BASE_CATEGORIES = ['general', 'education', 'entertainment', 'music', 'news', 'sports', 'technology', 'travel'];
+const BASE_CATEGORIES = ['general', 'music', 'education', 'gaming', 'sports', 'news', 'comedy', 'film', 'tech'];
 const PAGE_SIZE = 24;
 
 function videoCard(video) {
