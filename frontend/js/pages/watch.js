@@ -81,6 +81,7 @@ export async function watchPage(view, { parts, params }) {
     if (s.state === 'active') {
       stateLine.textContent = videoEl.paused ? 'Paused. You pay for the minutes you watch.' : 'Playing.';
       closeTopUpDialog();
+      actions.querySelector('.topup-again')?.remove();
     } else if (s.state === 'payment_required') {
       if (!changed || isTopUpOpen()) return;
       actions.replaceChildren();
@@ -91,7 +92,7 @@ export async function watchPage(view, { parts, params }) {
         { onDeposit: async () => !(await viewing?.resumeAfterDeposit()) });
       if (!paid && !disposed && viewing?.session()?.state === 'payment_required') {
         stateLine.textContent = 'Paused until you top up.';
-        const topup = h('button', { type: 'button', class: 'primary' }, 'Top up to continue');
+        const topup = h('button', { type: 'button', class: 'primary topup-again' }, 'Top up to continue');
         topup.addEventListener('click', () => {
           actions.replaceChildren();
           onState(viewing.session(), true);

@@ -144,7 +144,14 @@ export class TestNode {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
-    const res = await fetch(`${this.baseUrl}${urlPath}`, init);
+    let res;
+    try {
+      res = await fetch(`${this.baseUrl}${urlPath}`, init);
+    } catch {
+      // A kept-alive connection the node closed while idle fails the request
+      // before it is sent; a new connection is used on the second try.
+      res = await fetch(`${this.baseUrl}${urlPath}`, init);
+    }
     const text = await res.text();
     let json = null;
     try {
