@@ -98,6 +98,7 @@ private:
 };
 
 void add_auth_routes(http_gateway& gw);
+void add_billing_routes(http_gateway& gw);
 void add_ops_routes(http_gateway& gw);
 
 } // namespace streamify::gateway

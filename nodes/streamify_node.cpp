@@ -76,16 +76,20 @@ int run(node::node_config& cfg) {
   std::vector<caf::actor> started;
   gateway::directory dir{roles};
   try {
-    if (hosts("auth"))
+    if (hosts("auth")) {
       started.push_back(node::start_auth_role(sys, cfg, clk));
+      dir.set("auth", started.back());
+    }
+    if (hosts("billing")) {
+      started.push_back(node::start_billing_role(sys, cfg, clk));
+      dir.set("billing", started.back());
+    }
   } catch (const std::exception& e) {
     spdlog::error("cannot start: {}", e.what());
     for (auto& a : started)
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
   }
-  if (hosts("auth"))
-    dir.set("auth", started.back());
 
   std::unique_ptr<gateway::http_gateway> gw;
   if (hosts("gateway")) {
@@ -93,6 +97,7 @@ int run(node::node_config& cfg) {
                                                  dir, clk);
     gateway::add_ops_routes(*gw);
     gateway::add_auth_routes(*gw);
+    gateway::add_billing_routes(*gw);
     if (!gw->bind()) {
       spdlog::error("cannot listen on {}:{}", cfg.http_bind, cfg.http_port);
       for (auto& a : started)
@@ -142,8 +147,9 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   setup_logging(cfg);
-  int rc = cfg.create_admin.empty() ? run(cfg)
-                                    : node::create_admin(cfg, admin_password());
+  int rc = cfg.reconcile                ? node::reconcile(cfg)
+           : !cfg.create_admin.empty() ? node::create_admin(cfg, admin_password())
+                                       : run(cfg);
   spdlog::shutdown();
   return rc;
 }

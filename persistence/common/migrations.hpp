@@ -18,5 +18,6 @@ void migrate(const std::string& url, const std::string& domain,
              const std::vector<migration>& migrations);
 
 const std::vector<migration>& auth_migrations();
+const std::vector<migration>& billing_migrations();
 
 } // namespace streamify::persistence
