@@ -293,7 +293,7 @@ wallet_claim ledger_repository::claim(const std::string& user_id) {
   if (is_system_account(user_id))
     throw std::invalid_argument("not a user account: " + user_id);
   try {
-    return db_.run([&](pqxx::connection& c) {
+    return with_reconnect([&](pqxx::connection& c) {
       pqxx::work txn{c};
       auto r = txn.exec_prepared1("ledger_claim", user_id);
       wallet_claim out{r[0].as<int64_t>(), r[1].as<int64_t>()};
@@ -350,9 +350,17 @@ ledger_repository::apply(const std::vector<movement>& batch) {
       db_.reset();
       return resolve(batch);
     } catch (const unavailable& e) {
-      // The connection broke, perhaps while committing: learn from the keys.
-      spdlog::warn("ledger connection lost ({}); re-reading {} keys", e.what(),
-                   batch.size());
+      // The connection broke before the commit was sent (a lost commit is
+      // in_doubt_error): nothing of this attempt can commit. Plan once more on
+      // a new connection (the plan re-reads every key); if that fails too,
+      // answer from what the keys show.
+      if (attempt == 1) {
+        spdlog::warn("ledger connection lost ({}); trying a new one",
+                     e.what());
+        continue;
+      }
+      spdlog::warn("ledger connection lost again ({}); re-reading {} keys",
+                   e.what(), batch.size());
       return resolve(batch);
     } catch (const pqxx::sql_error& e) {
       spdlog::error("ledger batch of {} failed: {} [{}]", batch.size(),
@@ -475,7 +483,7 @@ refund_outcome ledger_repository::refund_once(pqxx::connection& c,
 refund_outcome ledger_repository::refund(const refund_command& cmd) {
   for (int attempt = 1;; ++attempt) {
     try {
-      return db_.run(
+      return with_reconnect(
         [&](pqxx::connection& c) { return refund_once(c, cmd); });
     } catch (const batch_race& e) {
       spdlog::debug("refund raced ({}), attempt {}", e.what(), attempt);
@@ -499,7 +507,7 @@ refund_outcome ledger_repository::refund(const refund_command& cmd) {
 }
 
 account_summary ledger_repository::summary(const std::string& user_id) {
-  return db_.run([&](pqxx::connection& c) {
+  return with_reconnect([&](pqxx::connection& c) {
     pqxx::read_transaction txn{c};
     auto res = txn.exec_prepared("ledger_summary", user_id);
     if (res.empty())
@@ -513,7 +521,7 @@ entries_page ledger_repository::entries(const std::string& user_id,
                                         int64_t before, int64_t limit) {
   if (before <= 0)
     before = std::numeric_limits<int64_t>::max();
-  return db_.run([&](pqxx::connection& c) {
+  return with_reconnect([&](pqxx::connection& c) {
     pqxx::read_transaction txn{c};
     entries_page page;
     auto res = txn.exec_prepared("ledger_entries_page", user_id, before,
@@ -535,7 +543,7 @@ entries_page ledger_repository::entries(const std::string& user_id,
 
 std::optional<session_parties>
 ledger_repository::parties(const std::string& session_id) {
-  return db_.run([&](pqxx::connection& c) -> std::optional<session_parties> {
+  return with_reconnect([&](pqxx::connection& c) -> std::optional<session_parties> {
     pqxx::read_transaction txn{c};
     auto res = txn.exec_prepared("ledger_parties", session_id);
     if (res.empty())
@@ -560,7 +568,7 @@ ledger_repository::read_outbox(const std::string& cursor, int64_t limit,
     if (txid.empty() || txid.find_first_not_of("0123456789") != std::string::npos)
       throw std::invalid_argument("bad outbox cursor");
   }
-  return db_.run([&](pqxx::connection& c) {
+  return with_reconnect([&](pqxx::connection& c) {
     pqxx::read_transaction txn{c};
     std::vector<outbox_row> out;
     next_cursor = cursor;
@@ -656,11 +664,14 @@ reconcile_report reconcile_on(pqxx::connection& c) {
 } // namespace
 
 reconcile_report ledger_repository::reconcile() {
-  return db_.run([](pqxx::connection& c) { return reconcile_on(c); });
+  return with_reconnect([](pqxx::connection& c) { return reconcile_on(c); });
 }
 
 void ledger_repository::ping() {
-  db_.ping();
+  with_reconnect([](pqxx::connection& c) {
+    pqxx::nontransaction{c}.exec("SELECT 1");
+    return 0;
+  });
 }
 
 reconcile_report reconcile_ledger(const std::string& url) {

@@ -39,6 +39,19 @@ public:
                                       std::string& next_cursor) override;
 
 private:
+  // Runs `f` on the connection; when the connection turns out broken (the
+  // server restarted, an operator killed it) runs it once more on a new one.
+  // Only for work that commits nothing or is safe to plan again: a broken
+  // connection before COMMIT means nothing of the attempt committed.
+  template <class F>
+  auto with_reconnect(F f) -> decltype(f(std::declval<pqxx::connection&>())) {
+    try {
+      return db_.run(f);
+    } catch (const unavailable&) {
+      return db_.run(f);
+    }
+  }
+
   std::vector<movement_outcome> apply_once(pqxx::connection& c,
                                            const std::vector<movement>& batch);
   std::vector<movement_outcome> resolve(const std::vector<movement>& batch);

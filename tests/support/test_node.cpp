@@ -224,4 +224,39 @@ http_reply test_node::del(const std::string& path, const std::string& token) {
   return send("DELETE", path, "", "", bearer(token));
 }
 
+command_result
+run_node_command(const std::vector<std::string>& args,
+                 const std::vector<std::pair<std::string, std::string>>& env) {
+  int out[2];
+  if (::pipe(out) != 0)
+    throw std::runtime_error("pipe failed");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    ::dup2(out[1], 2);
+    ::close(out[0]);
+    ::close(out[1]);
+    for (const auto& [name, value] : env)
+      ::setenv(name.c_str(), value.c_str(), 1);
+    std::vector<std::string> all{STREAMIFY_NODE_BIN};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  command_result result;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof(buf))) > 0;)
+    result.output.append(buf, static_cast<size_t>(n));
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
 } // namespace streamify::test
