@@ -104,6 +104,7 @@ private:
 };
 
 void add_auth_routes(http_gateway& gw);
+void add_billing_routes(http_gateway& gw);
 void add_ops_routes(http_gateway& gw);
 void add_catalog_routes(http_gateway& gw);
 void add_session_routes(http_gateway& gw);

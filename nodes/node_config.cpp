@@ -11,8 +11,8 @@
 namespace streamify::node {
 
 const std::vector<std::string>& known_roles() {
-  static const std::vector<std::string> roles{"gateway", "auth",
-                                              "catalog", "streaming"};
+  static const std::vector<std::string> roles{"gateway", "auth", "catalog",
+                                              "billing", "streaming"};
   return roles;
 }
 
@@ -22,13 +22,17 @@ node_config::node_config() {
   // tens with work stealing (toolchain.md).
   set("scheduler.policy", caf::atom("sharing"));
   opt_group{custom_options_, "global"}
-    .add(roles, "roles", "roles to host: all or a list of gateway,auth,streaming")
+    .add(roles, "roles",
+         "roles to host: all or a list of gateway,auth,catalog,billing,streaming")
     .add(dev, "dev", "development mode: allow a generated JWT secret")
     .add(log_level, "log-level", "trace, debug, info, warn, error or off")
     .add(access_log, "access-log", "stdout, off or a file path")
     .add(create_admin, "create-admin",
          "create (or promote) this email as admin, password from "
-         "STREAMIFY_ADMIN_PASSWORD or stdin, then exit");
+         "STREAMIFY_ADMIN_PASSWORD or stdin, then exit")
+    .add(reconcile, "reconcile",
+         "check the ledger in billing.database-url, print every difference "
+         "and exit (0: zero differences, 1: differences, 2: cannot check)");
   opt_group{custom_options_, "http"}
     .add(http_bind, "bind", "address the gateway listens on")
     .add(http_port, "port", "gateway port (0 picks a free one)")
@@ -69,8 +73,24 @@ node_config::node_config() {
          "comma-separated video categories (general is the default)");
   opt_group{custom_options_, "streaming"}.add(
     streaming_db, "database-url", "PostgreSQL URL of streamify_streaming");
-  opt_group{custom_options_, "billing"}.add(
-    billing_db, "database-url", "PostgreSQL URL of streamify_billing");
+  opt_group{custom_options_, "billing"}
+    .add(billing_db, "database-url", "PostgreSQL URL of streamify_billing")
+    .add(wallet_idle, "wallet-idle",
+         "seconds an idle wallet actor lives before it is passivated")
+    .add(deposit_min, "deposit-min", "smallest deposit in cents")
+    .add(deposit_max, "deposit-max", "largest deposit in cents")
+    .add(billing_writers, "writers",
+         "ledger writer connections (group commit; wallets are spread by "
+         "user)")
+    .add(billing_readers, "readers", "ledger reader connections")
+    .add(batch_size, "batch-size", "most charges one ledger commit carries")
+    .add(batch_window_us, "batch-window-us",
+         "microseconds a batch waits for company (0: commit as soon as the "
+         "writer's mailbox is drained)")
+    .add(wallet_in_flight, "wallet-in-flight",
+         "writes one wallet keeps at the ledger writer at once")
+    .add(wallet_queue_limit, "wallet-queue-limit",
+         "writes waiting in one wallet before 503");
   opt_group{custom_options_, "analytics"}.add(
     analytics_db, "database-url", "PostgreSQL URL of streamify_analytics");
   opt_group{custom_options_, "streaming"}
@@ -173,6 +193,25 @@ streaming::streaming_settings node_config::streaming_settings() const {
     = positive(idle_timeout, "streaming.idle-timeout") * 1000;
   s.session.fee_bps = platform_fee_bps;
   return s;
+}
+
+billing::billing_topology node_config::billing_topology() const {
+  billing::billing_topology t;
+  t.writers = static_cast<size_t>(std::max<int64_t>(1, billing_writers));
+  t.readers = static_cast<size_t>(std::max<int64_t>(1, billing_readers));
+  t.writer.batch_max = static_cast<size_t>(std::max<int64_t>(1, batch_size));
+  t.writer.batch_window
+    = std::chrono::microseconds(std::max<int64_t>(0, batch_window_us));
+  t.settings.deposit_min_cents = deposit_min;
+  t.settings.deposit_max_cents = deposit_max;
+  t.settings.wallet.idle = std::chrono::seconds(std::max<int64_t>(1, wallet_idle));
+  t.settings.wallet.max_in_flight
+    = static_cast<size_t>(std::max<int64_t>(1, wallet_in_flight));
+  t.settings.wallet.queue_limit
+    = static_cast<size_t>(std::max<int64_t>(1, wallet_queue_limit));
+  t.settings.read_timeout
+    = std::chrono::seconds(std::max<int64_t>(1, request_timeout - 1));
+  return t;
 }
 
 } // namespace streamify::node

@@ -9,6 +9,7 @@
 #include "actors/auth/auth_actor.hpp"
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/streaming/streaming_actor.hpp"
+#include "actors/billing/billing_actor.hpp"
 #include "gateway/http_gateway.hpp"
 
 namespace streamify::node {
@@ -27,12 +28,14 @@ public:
   catalog::catalog_settings catalog_settings() const;
   // Throws std::invalid_argument naming a bad streaming/billing option.
   streaming::streaming_settings streaming_settings() const;
+  billing::billing_topology billing_topology() const;
 
   std::string roles = "all";
   bool dev = false;
   std::string log_level = "info";
   std::string access_log = "stdout";
   std::string create_admin;
+  bool reconcile = false;
 
   std::string http_bind = "127.0.0.1";
   int64_t http_port = 8080;
@@ -67,6 +70,15 @@ public:
   std::string streaming_db
     = "postgresql://postgres@127.0.0.1:5433/streamify_streaming";
   std::string billing_db = "postgresql://postgres@127.0.0.1:5433/streamify_billing";
+  int64_t wallet_idle = 300;
+  int64_t deposit_min = 1;
+  int64_t deposit_max = 100000;
+  int64_t billing_writers = 1;
+  int64_t billing_readers = 2;
+  int64_t batch_size = 512;
+  int64_t batch_window_us = 0;
+  int64_t wallet_in_flight = 64;
+  int64_t wallet_queue_limit = 4096;
   std::string analytics_db
     = "postgresql://postgres@127.0.0.1:5433/streamify_analytics";
 

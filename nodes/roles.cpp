@@ -1,6 +1,7 @@
 #include "nodes/roles.hpp"
 
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
 #include <caf/actor_cast.hpp>
@@ -12,12 +13,14 @@
 #include "actors/auth/validation.hpp"
 #include "actors/catalog/catalog_worker.hpp"
 #include "actors/catalog/media_worker.hpp"
+#include "actors/billing/billing_actor.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/streaming/session_store_worker.hpp"
 #include "actors/streaming/streaming_actor.hpp"
 #include "persistence/auth/user_repository.hpp"
 #include "persistence/catalog/video_repository.hpp"
 #include "persistence/streaming/session_repository.hpp"
+#include "persistence/billing/ledger_repository.hpp"
 #include "persistence/common/migrations.hpp"
 
 namespace streamify::node {
@@ -109,6 +112,42 @@ caf::actor start_streaming_role(caf::actor_system& sys, const node_config& cfg,
   spdlog::info("streaming role started: {} live sessions resumed or swept",
                live.size());
   return caf::actor_cast<caf::actor>(role);
+}
+
+caf::actor start_billing_role(caf::actor_system& sys, const node_config& cfg,
+                              std::shared_ptr<const clock> clk) {
+  migrate_with_retry(cfg.billing_db, "billing",
+                     persistence::billing_migrations());
+  auto url = cfg.billing_db;
+  auto topology = cfg.billing_topology();
+  auto role = billing::spawn_billing(
+    sys, topology,
+    [url] {
+      return std::make_shared<persistence::ledger_repository>(url, random_id);
+    },
+    std::make_shared<billing::sandbox_provider>(), clk, random_id);
+  spdlog::info("billing role started with {} ledger writers (batches up to "
+               "{}) and {} readers",
+               topology.writers, topology.writer.batch_max, topology.readers);
+  return caf::actor_cast<caf::actor>(role);
+}
+
+int reconcile(const node_config& cfg) {
+  try {
+    auto report = persistence::reconcile_ledger(cfg.billing_db);
+    std::cout << "reconcile: " << report.to_string() << std::endl;
+    if (report.ok()) {
+      std::cout << "reconcile: zero differences" << std::endl;
+      return 0;
+    }
+    std::cout << "reconcile: " << report.differences() << " differences"
+              << std::endl;
+    return 1;
+  } catch (const std::exception& e) {
+    std::cout << "reconcile: cannot check the ledger: " << e.what()
+              << std::endl;
+    return 2;
+  }
 }
 
 int create_admin(const node_config& cfg, const std::string& password) {

@@ -24,6 +24,15 @@ caf::actor start_catalog_role(caf::actor_system& sys, const node_config& cfg,
 caf::actor start_streaming_role(caf::actor_system& sys, const node_config& cfg,
                                 std::shared_ptr<const clock> clk,
                                 caf::actor billing, caf::actor catalog);
+// Applies the billing migrations, then spawns the ledger writers and readers
+// (detached, one connection each), the sandbox payment provider and the
+// billing router.
+caf::actor start_billing_role(caf::actor_system& sys, const node_config& cfg,
+                              std::shared_ptr<const clock> clk);
+
+// `--reconcile`: checks the ledger invariants and prints the report. Returns
+// the exit code: 0 zero differences, 1 differences, 2 cannot check.
+int reconcile(const node_config& cfg);
 
 // `--create-admin`: creates or promotes one admin account. Returns the exit
 // code.

@@ -85,6 +85,7 @@ int run(node::node_config& cfg) {
   try {
     start("auth", [&] { return node::start_auth_role(sys, cfg, clk); });
     start("catalog", [&] { return node::start_catalog_role(sys, cfg, clk); });
+    start("billing", [&] { return node::start_billing_role(sys, cfg, clk); });
     start("streaming", [&] {
       return node::start_streaming_role(sys, cfg, clk, dir.get("billing"),
                                         dir.get("catalog"));
@@ -104,6 +105,7 @@ int run(node::node_config& cfg) {
     gateway::add_auth_routes(*gw);
     gateway::add_catalog_routes(*gw);
     gateway::add_session_routes(*gw);
+    gateway::add_billing_routes(*gw);
     if (!gw->bind()) {
       spdlog::error("cannot listen on {}:{}", cfg.http_bind, cfg.http_port);
       for (auto& a : started)
@@ -153,8 +155,9 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   setup_logging(cfg);
-  int rc = cfg.create_admin.empty() ? run(cfg)
-                                    : node::create_admin(cfg, admin_password());
+  int rc = cfg.reconcile                ? node::reconcile(cfg)
+           : !cfg.create_admin.empty() ? node::create_admin(cfg, admin_password())
+                                       : run(cfg);
   spdlog::shutdown();
   return rc;
 }

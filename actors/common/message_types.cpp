@@ -5,6 +5,7 @@
 
 #include "actors/auth/messages.hpp"
 #include "actors/catalog/messages.hpp"
+#include "actors/billing/messages.hpp"
 #include "actors/common/errc.hpp"
 #include "actors/common/messages.hpp"
 #include "actors/streaming/messages.hpp"
@@ -49,6 +50,32 @@ void add_message_types(caf::actor_system_config& cfg) {
     "streamify::streaming::history_page");
   cfg.add_message_type<persistence::session_row>(
     "streamify::persistence::session_row");
+  cfg.add_message_type<billing::charge_request>(
+    "streamify::billing::charge_request");
+  cfg.add_message_type<billing::charge_result>(
+    "streamify::billing::charge_result");
+  cfg.add_message_type<billing::deposit_request>(
+    "streamify::billing::deposit_request");
+  cfg.add_message_type<billing::deposit_result>(
+    "streamify::billing::deposit_result");
+  cfg.add_message_type<billing::wallet_summary>(
+    "streamify::billing::wallet_summary");
+  cfg.add_message_type<billing::history_query>(
+    "streamify::billing::history_query");
+  cfg.add_message_type<billing::wallet_transaction>(
+    "streamify::billing::wallet_transaction");
+  cfg.add_message_type<billing::history_page>(
+    "streamify::billing::history_page");
+  cfg.add_message_type<billing::refund_request>(
+    "streamify::billing::refund_request");
+  cfg.add_message_type<billing::refund_line>("streamify::billing::refund_line");
+  cfg.add_message_type<billing::refund_result>(
+    "streamify::billing::refund_result");
+  cfg.add_message_type<billing::outbox_query>(
+    "streamify::billing::outbox_query");
+  cfg.add_message_type<billing::outbox_event>(
+    "streamify::billing::outbox_event");
+  cfg.add_message_type<billing::outbox_page>("streamify::billing::outbox_page");
 }
 
 } // namespace streamify

@@ -40,6 +40,9 @@ public:
 
   void ping();
 
+  // Drops the connection (after an in-doubt commit); the next call reconnects.
+  void reset() { conn_.reset(); }
+
 private:
   pqxx::connection& get();
 

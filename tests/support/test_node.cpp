@@ -89,37 +89,6 @@ std::string test_databases::query(const std::string& domain,
   return res[0][0].as<std::string>();
 }
 
-int run_node_command(const std::vector<std::string>& args,
-                     const std::vector<std::string>& env, std::string& output) {
-  std::string log_path = std::string{STREAMIFY_TEST_LOG_DIR} + "/command-"
-                         + std::to_string(::getpid()) + ".log";
-  std::vector<std::string> argv_s{STREAMIFY_NODE_BIN, "--access-log=off"};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  auto pid = ::fork();
-  if (pid == 0) {
-    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    ::dup2(null_fd, 0);
-    for (const auto& e : env)
-      ::putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> argv;
-    for (auto& a : argv_s)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  std::ifstream in{log_path};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  output = ss.str();
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 std::string http_reply::header(const std::string& name) const {
   auto i = headers.find(name);
   return i == headers.end() ? std::string{} : i->second;
@@ -253,6 +222,41 @@ http_reply test_node::patch(const std::string& path, const nlohmann::json& body,
 
 http_reply test_node::del(const std::string& path, const std::string& token) {
   return send("DELETE", path, "", "", bearer(token));
+}
+
+command_result
+run_node_command(const std::vector<std::string>& args,
+                 const std::vector<std::pair<std::string, std::string>>& env) {
+  int out[2];
+  if (::pipe(out) != 0)
+    throw std::runtime_error("pipe failed");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    ::dup2(out[1], 2);
+    ::close(out[0]);
+    ::close(out[1]);
+    for (const auto& [name, value] : env)
+      ::setenv(name.c_str(), value.c_str(), 1);
+    std::vector<std::string> all{STREAMIFY_NODE_BIN};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  command_result result;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof(buf))) > 0;)
+    result.output.append(buf, static_cast<size_t>(n));
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
 }
 
 } // namespace streamify::test

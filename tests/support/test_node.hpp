@@ -75,10 +75,15 @@ private:
 
 int free_port();
 
-// Runs streamify-node to completion (for one-shot commands such as
-// --create-admin) with extra environment variables; returns its exit status
-// and fills `output` with what it printed.
-int run_node_command(const std::vector<std::string>& args,
-                     const std::vector<std::string>& env, std::string& output);
+// Runs streamify-node once with `args` (and extra environment variables) and
+// returns its exit code and combined output, e.g. for --reconcile or
+// --create-admin.
+struct command_result {
+  int rc = -1;
+  std::string output;
+};
+command_result run_node_command(
+  const std::vector<std::string>& args,
+  const std::vector<std::pair<std::string, std::string>>& env = {});
 
 } // namespace streamify::test

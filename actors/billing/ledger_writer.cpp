@@ -1,0 +1,206 @@
+#include "actors/billing/ledger_writer.hpp"
+
+#include <caf/result.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/common/errc.hpp"
+#include "persistence/common/pg_connection.hpp"
+
+namespace streamify::billing {
+
+namespace {
+
+using writer_ptr = ledger_writer_actor::stateful_pointer<ledger_writer_state>;
+
+caf::error unavailable_error() {
+  return fail(errc::unavailable, "ledger_unavailable",
+              "the ledger is unreachable, try again shortly");
+}
+
+template <class T, class F>
+caf::result<T> guarded(F f) {
+  try {
+    return f();
+  } catch (const persistence::unavailable&) {
+    return unavailable_error();
+  } catch (const std::exception& e) {
+    spdlog::error("ledger query failed: {}", e.what());
+    return fail(errc::internal, "internal_error", "internal error");
+  }
+}
+
+void count(ledger_writer_state& st, uint8_t status) {
+  switch (status) {
+    case persistence::status_applied: ++st.applied; break;
+    case persistence::status_replayed: ++st.replayed; break;
+    case persistence::status_insufficient: ++st.insufficient; break;
+    case persistence::status_conflict: ++st.conflicts; break;
+    case persistence::status_stale_owner: ++st.stale; break;
+    default: ++st.failed; break;
+  }
+}
+
+// Commits what has gathered, in one transaction, and answers each wallet.
+void flush(writer_ptr self) {
+  auto& st = self->state;
+  if (st.batch.empty())
+    return;
+  auto batch = std::move(st.batch);
+  auto promises = std::move(st.promises);
+  st.batch.clear();
+  st.promises.clear();
+  auto start = std::chrono::steady_clock::now();
+  std::vector<persistence::movement_outcome> outcomes;
+  try {
+    outcomes = st.store->apply(batch);
+  } catch (const std::exception& e) {
+    spdlog::error("ledger batch of {} failed: {}", batch.size(), e.what());
+  }
+  outcomes.resize(batch.size()); // status_failed for anything missing
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+              std::chrono::steady_clock::now() - start)
+              .count();
+  auto n = static_cast<int64_t>(batch.size());
+  ++st.batches;
+  st.batch_items += n;
+  st.batch_max_seen = std::max(st.batch_max_seen, n);
+  st.commit_us_total += us;
+  st.commit_us_max = std::max<int64_t>(st.commit_us_max, us);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    count(st, outcomes[i].status);
+    promises[i].deliver(std::move(outcomes[i]));
+  }
+}
+
+} // namespace
+
+ledger_writer_actor::behavior_type
+ledger_writer(writer_ptr self, std::shared_ptr<persistence::ledger_store> store,
+              writer_settings settings) {
+  self->state.store = std::move(store);
+  self->state.settings = settings;
+  if (self->state.settings.batch_max == 0)
+    self->state.settings.batch_max = 1;
+  return {
+    [self](apply_atom, persistence::movement& m)
+      -> caf::result<persistence::movement_outcome> {
+      auto& st = self->state;
+      auto rp = self->make_response_promise<persistence::movement_outcome>();
+      st.batch.push_back(std::move(m));
+      st.promises.push_back(rp);
+      if (st.batch.size() >= st.settings.batch_max) {
+        flush(self);
+      } else if (!st.flush_scheduled) {
+        st.flush_scheduled = true;
+        if (st.settings.batch_window.count() > 0)
+          self->delayed_send(self, st.settings.batch_window, flush_atom::value);
+        else
+          self->send(self, flush_atom::value);
+      }
+      return rp;
+    },
+    [self](flush_atom) {
+      self->state.flush_scheduled = false;
+      flush(self);
+    },
+    [self](claim_atom, const std::string& user_id)
+      -> caf::result<persistence::wallet_claim> {
+      flush(self); // keep the order in which wallets asked
+      ++self->state.claims;
+      return guarded<persistence::wallet_claim>(
+        [&]() -> caf::result<persistence::wallet_claim> {
+          return self->state.store->claim(user_id);
+        });
+    },
+    [self](refund_atom, const persistence::refund_command& cmd)
+      -> caf::result<persistence::refund_outcome> {
+      flush(self);
+      ++self->state.refunds;
+      return guarded<persistence::refund_outcome>(
+        [&]() -> caf::result<persistence::refund_outcome> {
+          return self->state.store->refund(cmd);
+        });
+    },
+    [self](stats_atom) -> gauge_map {
+      auto& st = self->state;
+      return {
+        {"ledger_queue_depth", static_cast<int64_t>(st.batch.size())},
+        {"ledger_batches_total", st.batches},
+        {"ledger_batch_items_total", st.batch_items},
+        {"ledger_batch_size_max", st.batch_max_seen},
+        {"ledger_commit_us_total", st.commit_us_total},
+        {"ledger_commit_us_max", st.commit_us_max},
+        {"movements_applied_total", st.applied},
+        {"movements_replayed_total", st.replayed},
+        {"movements_insufficient_total", st.insufficient},
+        {"movements_conflict_total", st.conflicts},
+        {"movements_stale_owner_total", st.stale},
+        {"movements_failed_total", st.failed},
+        {"wallet_claims_total", st.claims},
+        {"refund_requests_total", st.refunds},
+      };
+    },
+  };
+}
+
+ledger_reader_actor::behavior_type
+ledger_reader(ledger_reader_actor::stateful_pointer<ledger_reader_state> self,
+              std::shared_ptr<persistence::ledger_store> store) {
+  self->state.store = std::move(store);
+  return {
+    [self](wallet_atom, const std::string& user_id)
+      -> caf::result<persistence::account_summary> {
+      return guarded<persistence::account_summary>(
+        [&]() -> caf::result<persistence::account_summary> {
+          return self->state.store->summary(user_id);
+        });
+    },
+    [self](history_atom, const std::string& user_id, int64_t before,
+           int64_t limit) -> caf::result<persistence::entries_page> {
+      return guarded<persistence::entries_page>(
+        [&]() -> caf::result<persistence::entries_page> {
+          return self->state.store->entries(user_id, before, limit);
+        });
+    },
+    [self](parties_atom, const std::string& session_id)
+      -> caf::result<persistence::session_parties> {
+      return guarded<persistence::session_parties>(
+        [&]() -> caf::result<persistence::session_parties> {
+          auto p = self->state.store->parties(session_id);
+          if (!p)
+            return fail(errc::not_found, "session_not_found",
+                        "no charges are recorded for this session");
+          return *p;
+        });
+    },
+    [self](outbox_atom, const outbox_query& q) -> caf::result<outbox_page> {
+      return guarded<outbox_page>([&]() -> caf::result<outbox_page> {
+        outbox_page page;
+        std::vector<persistence::outbox_row> rows;
+        try {
+          rows = self->state.store->read_outbox(q.cursor, q.limit,
+                                                page.next_cursor);
+        } catch (const std::logic_error&) {
+          return fail(errc::bad_request, "invalid_cursor",
+                      "the cursor is not one this service handed out");
+        }
+        for (auto& r : rows)
+          page.items.push_back(outbox_event{
+            r.transaction_id, r.kind, r.user_id, r.counterparty_id,
+            r.session_id, r.video_id, r.minute_index, r.amount_cents,
+            r.creator_cents, r.fee_cents, r.created_at_ms});
+        return page;
+      });
+    },
+    [self](ping_atom) -> caf::result<bool> {
+      return guarded<bool>([&]() -> caf::result<bool> {
+        self->state.store->ping();
+        return true;
+      });
+    },
+  };
+}
+
+} // namespace streamify::billing

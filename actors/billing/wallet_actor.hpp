@@ -1,0 +1,85 @@
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/actor_clock.hpp>
+#include <caf/timespan.hpp>
+
+#include "actors/billing/ledger_messages.hpp"
+#include "actors/billing/payment_provider.hpp"
+#include "actors/common/clock.hpp"
+
+namespace streamify::billing {
+
+struct wallet_settings {
+  // Passivated after this long without a request, never with a write in
+  // flight (billing.wallet-idle).
+  caf::timespan idle = std::chrono::seconds(300);
+  caf::timespan write_timeout = std::chrono::seconds(10);
+  // Writes one wallet keeps at the ledger writer at once; they apply in order.
+  size_t max_in_flight = 64;
+  // Writes waiting beyond those before the wallet answers 503.
+  size_t queue_limit = 4096;
+  // Results kept to answer repeated keys without the database.
+  size_t remembered_keys = 256;
+};
+
+struct wallet_state {
+  using done_fn = std::function<void(const persistence::movement_outcome&)>;
+  using builder = std::function<persistence::movement(int64_t owner_epoch)>;
+
+  struct pending_key {
+    std::string fingerprint;
+    std::vector<done_fn> waiters; // the first asked; the rest are repeats
+  };
+  struct remembered {
+    std::string fingerprint;
+    persistence::movement_outcome outcome;
+  };
+  struct job {
+    std::function<void(bool retried)> run;
+    std::function<void()> fail; // when the wallet cannot be claimed
+  };
+
+  std::string user_id;
+  wallet_settings settings;
+  ledger_writer_actor writer;
+  billing_router_actor router;
+  std::shared_ptr<payment_provider> provider;
+  std::shared_ptr<const clock> clk;
+  std::function<std::string()> make_id;
+
+  int64_t epoch = -1; // the owner epoch claimed for this wallet; -1: none
+  bool claiming = false;
+  std::deque<job> waiting;
+  size_t in_flight = 0;
+  std::unordered_map<std::string, pending_key> keys; // written or waiting
+  std::unordered_map<std::string, remembered> recent;
+  std::deque<std::string> recent_order;
+  uint64_t handled = 0; // requests received from the router
+  bool timer_armed = false;
+  caf::actor_clock::time_point last_active;
+  static inline const char* name = "wallet";
+};
+
+// One user's wallet, spawned by the billing router on first use. It is the
+// single writer of the user's debits: it claims the user's account (moving
+// owner_epoch on), sends each write with that epoch to its ledger writer and
+// answers only after the commit. Repeated keys are answered from memory or
+// joined to the write in flight; another request under a used key is a
+// conflict. When idle for `settings.idle` with nothing in flight or waiting,
+// it asks the router to passivate it.
+wallet_actor::behavior_type
+wallet(wallet_actor::stateful_pointer<wallet_state> self, std::string user_id,
+       wallet_settings settings, ledger_writer_actor writer,
+       billing_router_actor router, std::shared_ptr<payment_provider> provider,
+       std::shared_ptr<const clock> clk,
+       std::function<std::string()> make_id);
+
+} // namespace streamify::billing

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "persistence/billing/ledger_plan.hpp"
+#include "persistence/billing/ledger_store.hpp"
+#include "persistence/common/pg_connection.hpp"
+
+namespace streamify::persistence {
+
+// The ledger in streamify_billing. One instance per worker: it owns a
+// connection. A batch is one transaction of set-based statements: the keys
+// already committed are read, the touched accounts locked in id order (no
+// deadlocks between writers), every movement decided in order, then the
+// transactions (ON CONFLICT (key) DO NOTHING), entries, the conditional
+// account updates (`balance + delta >= 0 AND owner_epoch = epoch`) and the
+// outbox rows are written and committed together.
+//
+// A lost connection or an in-doubt commit is never retried blindly: every key
+// of the batch is read again and answered from what is there; keys that are
+// not there are answered status_failed.
+class ledger_repository final : public ledger_store {
+public:
+  ledger_repository(std::string url, id_generator make_id);
+
+  wallet_claim claim(const std::string& user_id) override;
+  std::vector<movement_outcome>
+  apply(const std::vector<movement>& batch) override;
+  refund_outcome refund(const refund_command& cmd) override;
+  account_summary summary(const std::string& user_id) override;
+  entries_page entries(const std::string& user_id, int64_t before,
+                       int64_t limit) override;
+  std::optional<session_parties>
+  parties(const std::string& session_id) override;
+  reconcile_report reconcile() override;
+  void ping() override;
+
+  // The cursor is "<txid>:<seq>"; rows are handed out only once their
+  // transaction and every older one have ended.
+  std::vector<outbox_row> read_outbox(const std::string& cursor, int64_t limit,
+                                      std::string& next_cursor) override;
+
+private:
+  // Runs `f` on the connection; when the connection turns out broken (the
+  // server restarted, an operator killed it) runs it once more on a new one.
+  // Only for work that commits nothing or is safe to plan again: a broken
+  // connection before COMMIT means nothing of the attempt committed.
+  template <class F>
+  auto with_reconnect(F f) -> decltype(f(std::declval<pqxx::connection&>())) {
+    try {
+      return db_.run(f);
+    } catch (const unavailable&) {
+      return db_.run(f);
+    }
+  }
+
+  std::vector<movement_outcome> apply_once(pqxx::connection& c,
+                                           const std::vector<movement>& batch);
+  std::vector<movement_outcome> resolve(const std::vector<movement>& batch);
+  refund_outcome refund_once(pqxx::connection& c, const refund_command& cmd);
+
+  pg_connection db_;
+  id_generator make_id_;
+};
+
+// Runs reconcile against one database URL (operators, tests, the inspector).
+reconcile_report reconcile_ledger(const std::string& url);
+
+} // namespace streamify::persistence
