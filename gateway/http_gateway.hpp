@@ -106,5 +106,6 @@ private:
 void add_auth_routes(http_gateway& gw);
 void add_ops_routes(http_gateway& gw);
 void add_catalog_routes(http_gateway& gw);
+void add_session_routes(http_gateway& gw);
 
 } // namespace streamify::gateway

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <stdexcept>
 
 #include <caf/atom.hpp>
 
@@ -11,7 +12,7 @@ namespace streamify::node {
 
 const std::vector<std::string>& known_roles() {
   static const std::vector<std::string> roles{"gateway", "auth",
-                                              "catalog"};
+                                              "catalog", "streaming"};
   return roles;
 }
 
@@ -21,7 +22,7 @@ node_config::node_config() {
   // tens with work stealing (toolchain.md).
   set("scheduler.policy", caf::atom("sharing"));
   opt_group{custom_options_, "global"}
-    .add(roles, "roles", "roles to host: all or a list of gateway,auth")
+    .add(roles, "roles", "roles to host: all or a list of gateway,auth,streaming")
     .add(dev, "dev", "development mode: allow a generated JWT secret")
     .add(log_level, "log-level", "trace, debug, info, warn, error or off")
     .add(access_log, "access-log", "stdout, off or a file path")
@@ -72,6 +73,17 @@ node_config::node_config() {
     billing_db, "database-url", "PostgreSQL URL of streamify_billing");
   opt_group{custom_options_, "analytics"}.add(
     analytics_db, "database-url", "PostgreSQL URL of streamify_analytics");
+  opt_group{custom_options_, "streaming"}
+    .add(heartbeat_interval, "heartbeat-interval",
+         "seconds between a player's heartbeats")
+    .add(idle_timeout, "idle-timeout",
+         "seconds without a heartbeat before a session ends")
+    .add(streaming_workers, "workers", "session database workers");
+  opt_group{custom_options_, "billing"}
+    .add(billing_minute_seconds, "minute-seconds",
+         "seconds in a billed minute")
+    .add(platform_fee_bps, "platform-fee-bps",
+         "platform fee in basis points of each charged minute");
   opt_group{custom_options_, "storage"}
     .add(data_dir, "data-dir", "folder for uploaded media")
     .add(upload_limit, "upload-limit", "largest upload in bytes");
@@ -141,6 +153,25 @@ catalog::catalog_settings node_config::catalog_settings() const {
     s.categories.push_back("general");
   s.queue_limit = static_cast<size_t>(std::max<int64_t>(1, catalog_queue_limit));
   s.media_timeout = std::chrono::seconds(catalog_media_timeout);
+  return s;
+}
+
+streaming::streaming_settings node_config::streaming_settings() const {
+  auto positive = [](int64_t value, const char* name) {
+    if (value < 1)
+      throw std::invalid_argument(std::string{name} + " must be at least 1");
+    return value;
+  };
+  if (platform_fee_bps < 0 || platform_fee_bps > 10'000)
+    throw std::invalid_argument("billing.platform-fee-bps must be 0..10000");
+  streaming::streaming_settings s;
+  s.session.billing.minute_ms
+    = positive(billing_minute_seconds, "billing.minute-seconds") * 1000;
+  s.session.billing.heartbeat_interval_ms
+    = positive(heartbeat_interval, "streaming.heartbeat-interval") * 1000;
+  s.session.billing.idle_timeout_ms
+    = positive(idle_timeout, "streaming.idle-timeout") * 1000;
+  s.session.fee_bps = platform_fee_bps;
   return s;
 }
 

@@ -8,6 +8,7 @@
 
 #include "actors/auth/auth_actor.hpp"
 #include "actors/catalog/catalog_actor.hpp"
+#include "actors/streaming/streaming_actor.hpp"
 #include "gateway/http_gateway.hpp"
 
 namespace streamify::node {
@@ -24,6 +25,8 @@ public:
   gateway::gateway_settings gateway_settings() const;
   auth::auth_settings auth_settings() const;
   catalog::catalog_settings catalog_settings() const;
+  // Throws std::invalid_argument naming a bad streaming/billing option.
+  streaming::streaming_settings streaming_settings() const;
 
   std::string roles = "all";
   bool dev = false;
@@ -66,6 +69,13 @@ public:
   std::string billing_db = "postgresql://postgres@127.0.0.1:5433/streamify_billing";
   std::string analytics_db
     = "postgresql://postgres@127.0.0.1:5433/streamify_analytics";
+
+  // Viewing sessions (streaming role).
+  int64_t billing_minute_seconds = 60;
+  int64_t platform_fee_bps = 2000;
+  int64_t heartbeat_interval = 10;
+  int64_t idle_timeout = 30;
+  int64_t streaming_workers = 2;
 
   std::string data_dir = "var";
   int64_t upload_limit = int64_t{2} << 30;

@@ -13,8 +13,11 @@
 #include "actors/catalog/catalog_worker.hpp"
 #include "actors/catalog/media_worker.hpp"
 #include "actors/common/ids.hpp"
+#include "actors/streaming/session_store_worker.hpp"
+#include "actors/streaming/streaming_actor.hpp"
 #include "persistence/auth/user_repository.hpp"
 #include "persistence/catalog/video_repository.hpp"
+#include "persistence/streaming/session_repository.hpp"
 #include "persistence/common/migrations.hpp"
 
 namespace streamify::node {
@@ -86,6 +89,25 @@ caf::actor start_catalog_role(caf::actor_system& sys, const node_config& cfg,
                         cfg.catalog_settings(), clk);
   spdlog::info("catalog role started with {} database and {} media workers",
                workers.size(), media.size());
+  return caf::actor_cast<caf::actor>(role);
+}
+
+caf::actor start_streaming_role(caf::actor_system& sys, const node_config& cfg,
+                                std::shared_ptr<const clock> clk,
+                                caf::actor billing, caf::actor catalog) {
+  auto settings = cfg.streaming_settings();
+  migrate_with_retry(cfg.streaming_db, "streaming",
+                     persistence::streaming_migrations());
+  auto live = persistence::session_repository{cfg.streaming_db}.live();
+  std::vector<streaming::session_store_actor> workers;
+  for (int64_t i = 0; i < std::max<int64_t>(1, cfg.streaming_workers); ++i)
+    workers.push_back(sys.spawn<caf::detached>(
+      streaming::session_store_worker,
+      std::make_shared<persistence::session_repository>(cfg.streaming_db)));
+  auto role = sys.spawn(streaming::streaming_role, settings, std::move(billing),
+                        std::move(catalog), workers, live, clk);
+  spdlog::info("streaming role started: {} live sessions resumed or swept",
+               live.size());
   return caf::actor_cast<caf::actor>(role);
 }
 

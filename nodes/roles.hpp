@@ -19,6 +19,11 @@ caf::actor start_auth_role(caf::actor_system& sys, const node_config& cfg,
 // catalog role with its database and media workers.
 caf::actor start_catalog_role(caf::actor_system& sys, const node_config& cfg,
                               std::shared_ptr<const clock> clk);
+// The streaming role: resumes the sessions stored as live (the idle ones end
+// with `timeout` at once). `billing` and `catalog` may be remote handles.
+caf::actor start_streaming_role(caf::actor_system& sys, const node_config& cfg,
+                                std::shared_ptr<const clock> clk,
+                                caf::actor billing, caf::actor catalog);
 
 // `--create-admin`: creates or promotes one admin account. Returns the exit
 // code.

@@ -7,6 +7,7 @@
 #include "actors/catalog/messages.hpp"
 #include "actors/common/errc.hpp"
 #include "actors/common/messages.hpp"
+#include "actors/streaming/messages.hpp"
 
 namespace streamify {
 
@@ -34,6 +35,20 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<catalog::video_update>(
     "streamify::catalog::video_update");
   cfg.add_message_type<catalog::media_facts>("streamify::catalog::media_facts");
+  cfg.add_message_type<streaming::start_request>(
+    "streamify::streaming::start_request");
+  cfg.add_message_type<streaming::heartbeat_request>(
+    "streamify::streaming::heartbeat_request");
+  cfg.add_message_type<streaming::session_view>(
+    "streamify::streaming::session_view");
+  cfg.add_message_type<streaming::history_request>(
+    "streamify::streaming::history_request");
+  cfg.add_message_type<streaming::history_item>(
+    "streamify::streaming::history_item");
+  cfg.add_message_type<streaming::history_page>(
+    "streamify::streaming::history_page");
+  cfg.add_message_type<persistence::session_row>(
+    "streamify::persistence::session_row");
 }
 
 } // namespace streamify

@@ -19,5 +19,6 @@ void migrate(const std::string& url, const std::string& domain,
 
 const std::vector<migration>& auth_migrations();
 const std::vector<migration>& catalog_migrations();
+const std::vector<migration>& streaming_migrations();
 
 } // namespace streamify::persistence

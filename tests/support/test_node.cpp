@@ -89,6 +89,37 @@ std::string test_databases::query(const std::string& domain,
   return res[0][0].as<std::string>();
 }
 
+int run_node_command(const std::vector<std::string>& args,
+                     const std::vector<std::string>& env, std::string& output) {
+  std::string log_path = std::string{STREAMIFY_TEST_LOG_DIR} + "/command-"
+                         + std::to_string(::getpid()) + ".log";
+  std::vector<std::string> argv_s{STREAMIFY_NODE_BIN, "--access-log=off"};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  auto pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    int null_fd = ::open("/dev/null", O_RDONLY);
+    ::dup2(null_fd, 0);
+    for (const auto& e : env)
+      ::putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> argv;
+    for (auto& a : argv_s)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::ifstream in{log_path};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  output = ss.str();
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 std::string http_reply::header(const std::string& name) const {
   auto i = headers.find(name);
   return i == headers.end() ? std::string{} : i->second;

@@ -75,4 +75,10 @@ private:
 
 int free_port();
 
+// Runs streamify-node to completion (for one-shot commands such as
+// --create-admin) with extra environment variables; returns its exit status
+// and fills `output` with what it printed.
+int run_node_command(const std::vector<std::string>& args,
+                     const std::vector<std::string>& env, std::string& output);
+
 } // namespace streamify::test
