@@ -240,7 +240,9 @@ CAF_TEST(a view counts once per session) {
   for (auto session : {"s1", "s1", "s2", "s1"})
     self->send(role, view_counted_atom::value, v.id, std::string{session});
   run();
-  CAF_CHECK_EQUAL(store->find(v.id)->views, 2);
+  auto counted = store->find(v.id);
+  CAF_REQUIRE(counted.has_value());
+  CAF_CHECK_EQUAL(counted->views, 2);
 }
 
 CAF_TEST(pages stay stable while videos are added) {
@@ -293,7 +295,9 @@ CAF_TEST(videos left processing are probed again when the role starts) {
                    std::vector<media_worker_actor>{media}, catalog_settings{},
                    clk);
   run();
-  CAF_CHECK_EQUAL(store->find("0bb0")->status, "ready");
+  auto resumed = store->find("0bb0");
+  CAF_REQUIRE(resumed.has_value());
+  CAF_CHECK_EQUAL(resumed->status, "ready");
 }
 
 CAF_TEST(container sniffing knows MP4 MOV WebM and Matroska) {
