@@ -7,25 +7,16 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/common/errc.hpp"
+#include "actors/common/guarded.hpp"
 #include "persistence/common/pg_connection.hpp"
 
 namespace streamify::catalog {
 
 namespace {
 
-using self_ptr = catalog_worker_actor::stateful_pointer<catalog_worker_state>;
+constexpr const char* db = "the video database";
 
-template <class T, class F>
-caf::result<T> guarded(F f) {
-  try {
-    return f();
-  } catch (const persistence::unavailable&) {
-    return fail(errc::unavailable, "database_unavailable",
-                "the video database is unreachable, try again shortly");
-  } catch (const std::exception&) {
-    return fail(errc::internal, "internal_error", "internal error");
-  }
-}
+using self_ptr = catalog_worker_actor::stateful_pointer<catalog_worker_state>;
 
 caf::error not_found() {
   return fail(errc::not_found, "video_not_found", "no such video");
@@ -84,7 +75,7 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
   };
   return {
     [self](get_video_atom, const std::string& id) -> caf::result<video_info> {
-      return guarded<video_info>([&]() -> caf::result<video_info> {
+      return guarded<video_info>(db, [&]() -> caf::result<video_info> {
         auto row = self->state.store->find(id);
         if (!row)
           return not_found();
@@ -92,14 +83,14 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
       });
     },
     [self](create_video_atom, video_info& video) -> caf::result<video_info> {
-      return guarded<video_info>([&]() -> caf::result<video_info> {
+      return guarded<video_info>(db, [&]() -> caf::result<video_info> {
         self->state.store->insert(to_row(video));
         return video;
       });
     },
     [self](list_videos_atom,
            const video_query& q) -> caf::result<std::vector<video_info>> {
-      return guarded<std::vector<video_info>>(
+      return guarded<std::vector<video_info>>(db,
         [&]() -> caf::result<std::vector<video_info>> {
           persistence::video_filter f;
           f.q = q.q;
@@ -118,7 +109,7 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
     },
     [self, owned](update_video_atom,
                   const video_update& u) -> caf::result<video_info> {
-      return guarded<video_info>([&]() -> caf::result<video_info> {
+      return guarded<video_info>(db, [&]() -> caf::result<video_info> {
         auto row = owned(u.video_id, u.requester_id);
         if (!row)
           return row.error();
@@ -136,7 +127,7 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
     },
     [self, owned](delete_video_atom, const std::string& id,
                   const std::string& requester) -> caf::result<video_info> {
-      return guarded<video_info>([&]() -> caf::result<video_info> {
+      return guarded<video_info>(db, [&]() -> caf::result<video_info> {
         auto row = owned(id, requester);
         if (!row)
           return row.error();
@@ -151,7 +142,7 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
     },
     [self](media_done_atom, const std::string& id,
            const media_facts& facts) -> caf::result<video_info> {
-      return guarded<video_info>([&]() -> caf::result<video_info> {
+      return guarded<video_info>(db, [&]() -> caf::result<video_info> {
         persistence::media_update m{facts.ok,          facts.failure_reason,
                                     facts.duration_ms, facts.video_codec,
                                     facts.audio_codec, facts.width,
@@ -170,12 +161,12 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
     },
     [self](view_counted_atom, const std::string& video_id,
            const std::string& session_id) -> caf::result<bool> {
-      return guarded<bool>([&]() -> caf::result<bool> {
+      return guarded<bool>(db, [&]() -> caf::result<bool> {
         return self->state.store->count_view(video_id, session_id);
       });
     },
     [self](resume_atom) -> caf::result<std::vector<video_info>> {
-      return guarded<std::vector<video_info>>(
+      return guarded<std::vector<video_info>>(db,
         [&]() -> caf::result<std::vector<video_info>> {
           std::vector<video_info> out;
           for (const auto& row : self->state.store->list_processing())
@@ -184,7 +175,7 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
         });
     },
     [self](ping_atom) -> caf::result<bool> {
-      return guarded<bool>([&]() -> caf::result<bool> {
+      return guarded<bool>(db, [&]() -> caf::result<bool> {
         self->state.store->ping();
         return true;
       });

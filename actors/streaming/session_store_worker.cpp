@@ -5,6 +5,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/common/errc.hpp"
+#include "actors/common/guarded.hpp"
 #include "actors/streaming/billing_rules.hpp"
 #include "persistence/common/pg_connection.hpp"
 
@@ -12,17 +13,7 @@ namespace streamify::streaming {
 
 namespace {
 
-template <class T, class F>
-caf::result<T> guarded(F f) {
-  try {
-    return f();
-  } catch (const persistence::unavailable&) {
-    return fail(errc::unavailable, "database_unavailable",
-                "the session database is unreachable, try again shortly");
-  } catch (const std::exception&) {
-    return fail(errc::internal, "internal_error", "internal error");
-  }
-}
+constexpr const char* db = "the session database";
 
 // "<started_at_ms>.<id>"; anything else is a bad cursor.
 std::optional<persistence::history_cursor>
@@ -64,14 +55,14 @@ session_store_actor::behavior_type session_store_worker(
   self->state.store = std::move(store);
   return {
     [self](save_atom, persistence::session_row& row) -> caf::result<bool> {
-      return guarded<bool>([&]() -> caf::result<bool> {
+      return guarded<bool>(db, [&]() -> caf::result<bool> {
         self->state.store->save(row);
         return true;
       });
     },
     [self](find_atom, std::string& id)
       -> caf::result<persistence::session_row> {
-      return guarded<persistence::session_row>(
+      return guarded<persistence::session_row>(db,
         [&]() -> caf::result<persistence::session_row> {
           auto row = self->state.store->find(id);
           if (!row)
@@ -81,7 +72,7 @@ session_store_actor::behavior_type session_store_worker(
         });
     },
     [self](history_atom, history_request& req) -> caf::result<history_page> {
-      return guarded<history_page>([&]() -> caf::result<history_page> {
+      return guarded<history_page>(db, [&]() -> caf::result<history_page> {
         bool bad = false;
         auto before = decode_cursor(req.cursor, bad);
         if (bad)
@@ -101,7 +92,7 @@ session_store_actor::behavior_type session_store_worker(
       });
     },
     [self](ping_atom) -> caf::result<bool> {
-      return guarded<bool>([&]() -> caf::result<bool> {
+      return guarded<bool>(db, [&]() -> caf::result<bool> {
         self->state.store->ping();
         return true;
       });
