@@ -67,8 +67,9 @@ const std::string& sample_video() {
 }
 
 // Uploads the sample video at this price and waits until it is ready.
-std::string upload(test_node& node, const std::string& token, int64_t price) {
-  std::ifstream in{sample_video(), std::ios::binary};
+std::string upload(test_node& node, const std::string& token, int64_t price,
+                   const std::string& file) {
+  std::ifstream in{file, std::ios::binary};
   std::string bytes{std::istreambuf_iterator<char>(in), {}};
   std::string b = "streamify-boundary-42";
   auto field = [&](const std::string& name, const std::string& value) {

@@ -19,8 +19,10 @@ void deposit(test_node& node, const std::string& token, int64_t cents);
 int64_t balance(test_node& node, const std::string& token);
 // A 20 s ffmpeg testsrc MP4 made at first use; its path.
 const std::string& sample_video();
-// Uploads the sample video at this price and waits until it is ready.
-std::string upload(test_node& node, const std::string& token, int64_t price);
+// Uploads a video file (the sample by default) at this price and waits until
+// it is ready.
+std::string upload(test_node& node, const std::string& token, int64_t price,
+                   const std::string& file = sample_video());
 http_reply beat(test_node& node, const std::string& token,
                 const std::string& session, double position, bool playing,
                 std::optional<int64_t> seq = std::nullopt);

@@ -3,6 +3,10 @@
 #define CAF_SUITE stream_api
 
 #include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <unistd.h>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -46,17 +50,40 @@ struct watching {
 };
 
 // A viewer with money in a live session of a freshly uploaded video.
-watching start_watching(test_node& node, int64_t price, int64_t cents) {
+watching start_watching(test_node& node, int64_t price, int64_t cents,
+                        const std::string& file = sample_video()) {
   auto creator = token_of(sign_up(node, "creator"));
   auto account = sign_up(node);
   auto viewer = token_of(account);
-  auto video = upload(node, creator, price);
+  auto video = upload(node, creator, price, file);
   if (cents > 0)
     deposit(node, viewer, cents);
   auto s = node.post("/api/sessions", {{"video_id", video}}, viewer);
   CAF_REQUIRE_EQUAL(s.status, 201);
   return {viewer, account["user"]["id"].get<std::string>(), s.body["id"].get<std::string>(),
           s.body["stream_url"].get<std::string>()};
+}
+
+// About 16 MB of lossless noise: larger than one 8 MiB response.
+const std::string& big_video() {
+  static const std::string path = [] {
+    std::string p = "/tmp/streamify-stream-test-" + std::to_string(::getpid())
+                    + ".mp4";
+    std::string cmd = "ffmpeg -loglevel error -y -f lavfi -i "
+                      "testsrc=duration=1:size=640x480:rate=25 -vf "
+                      "noise=alls=100:allf=t -c:v libx264 -preset ultrafast "
+                      "-qp 0 -pix_fmt yuv420p "
+                      + p;
+    if (std::system(cmd.c_str()) != 0)
+      throw std::runtime_error("ffmpeg could not make a large video");
+    return p;
+  }();
+  return path;
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  return std::string{std::istreambuf_iterator<char>(in), {}};
 }
 
 std::string path_of(const watching& w) {
@@ -206,4 +233,25 @@ CAF_TEST(payment_required is 402 until a deposit and a heartbeat) {
   CAF_REQUIRE_EQUAL(last["state"], "active");
   sleep_ms(2'100); // within the idle timeout (3 s), past the cache's 2 s
   CAF_CHECK_EQUAL(fetch(node, w.stream_url, "bytes=0-9").status, 206);
+}
+
+CAF_TEST(each response carries at most 8 MiB) {
+  auto& node = session_node();
+  if (!money_and_videos(node))
+    return;
+  auto w = start_watching(node, 10, 1'000, big_video());
+  auto file = read_all(big_video());
+  constexpr size_t cap = size_t{8} << 20;
+  CAF_REQUIRE_GREATER(file.size(), cap);
+  auto size = std::to_string(file.size());
+  auto first = fetch(node, w.stream_url);
+  CAF_REQUIRE_EQUAL(first.status, 206);
+  CAF_CHECK(first.raw == file.substr(0, cap));
+  CAF_CHECK_EQUAL(first.header("Content-Range"),
+                  "bytes 0-" + std::to_string(cap - 1) + "/" + size);
+  auto open = fetch(node, w.stream_url, "bytes=1000-");
+  CAF_REQUIRE_EQUAL(open.status, 206);
+  CAF_CHECK(open.raw == file.substr(1000, cap));
+  CAF_CHECK_EQUAL(open.header("Content-Range"),
+                  "bytes 1000-" + std::to_string(1000 + cap - 1) + "/" + size);
 }
