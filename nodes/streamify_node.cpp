@@ -105,6 +105,7 @@ int run(node::node_config& cfg) {
     gateway::add_auth_routes(*gw);
     gateway::add_catalog_routes(*gw);
     gateway::add_session_routes(*gw);
+    gateway::add_stream_routes(*gw);
     gateway::add_billing_routes(*gw);
     if (!gw->bind()) {
       spdlog::error("cannot listen on {}:{}", cfg.http_bind, cfg.http_port);

@@ -126,6 +126,9 @@ using streaming_actor = caf::typed_actor<
   caf::replies_to<end_atom, std::string, std::string>::with<session_view>,
   caf::replies_to<get_session_atom, std::string, std::string>::with<
     session_view>,
+  // Any viewer's session: for the gateway's stream endpoint, which checks
+  // the viewer itself (a stream token names no user).
+  caf::replies_to<get_session_atom, std::string>::with<session_view>,
   caf::replies_to<history_atom, history_request>::with<history_page>,
   caf::replies_to<status_atom>::with<role_status>,
   caf::reacts_to<catalog::video_deleted_atom, std::string>,

@@ -187,17 +187,18 @@ caf::result<session_view> start(self_ptr self, start_request& req) {
 
 // Routes a call on one session: the live actor, else the ended cache, else
 // the store.
+// A null viewer is the gateway's trusted lookup: any viewer's session.
 template <class... Ts>
 caf::result<session_view> on_session(self_ptr self, const std::string& id,
-                                     const std::string& viewer, Ts... xs) {
+                                     const std::string* viewer, Ts... xs) {
   auto& st = self->state;
   if (auto i = st.sessions.find(id); i != st.sessions.end()) {
-    if (i->second.viewer_id != viewer)
+    if (viewer && i->second.viewer_id != *viewer)
       return forbidden();
     return self->delegate(i->second.handle, xs...);
   }
   if (auto i = st.recently_ended.find(id); i != st.recently_ended.end()) {
-    if (i->second.viewer_id != viewer)
+    if (viewer && i->second.viewer_id != *viewer)
       return forbidden();
     return i->second;
   }
@@ -206,8 +207,10 @@ caf::result<session_view> on_session(self_ptr self, const std::string& id,
   self->request(any_store(self), st.settings.session.store_timeout,
                 find_atom::value, id)
     .then(
-      [rp, viewer, interval_s](persistence::session_row& row) mutable {
-        if (row.viewer_id != viewer)
+      [rp, viewer = viewer ? caf::optional<std::string>{*viewer}
+                           : caf::optional<std::string>{},
+       interval_s](persistence::session_row& row) mutable {
+        if (viewer && row.viewer_id != *viewer)
           rp.deliver(forbidden());
         else
           rp.deliver(to_view(row, interval_s));
@@ -251,16 +254,19 @@ streaming_role(self_ptr self, streaming_settings settings, caf::actor billing,
            heartbeat_request& req) -> caf::result<session_view> {
       auto id = req.session_id;
       auto viewer = req.viewer_id;
-      return on_session(self, id, viewer, heartbeat_atom::value,
+      return on_session(self, id, &viewer, heartbeat_atom::value,
                         std::move(req));
     },
     [self](end_atom, std::string& id,
            std::string& viewer) -> caf::result<session_view> {
-      return on_session(self, id, viewer, end_atom::value);
+      return on_session(self, id, &viewer, end_atom::value);
     },
     [self](get_session_atom, std::string& id,
            std::string& viewer) -> caf::result<session_view> {
-      return on_session(self, id, viewer, get_session_atom::value);
+      return on_session(self, id, &viewer, get_session_atom::value);
+    },
+    [self](get_session_atom, std::string& id) -> caf::result<session_view> {
+      return on_session(self, id, nullptr, get_session_atom::value);
     },
     [self](history_atom, history_request& req) -> caf::result<history_page> {
       return self->delegate(any_store(self), history_atom::value,
