@@ -274,12 +274,17 @@ void http_gateway::upload_route(const std::string& pattern, upload_handler h) {
 }
 
 bool http_gateway::bind() {
+  bool bound;
   if (settings_.port == 0) {
     port_ = server_.bind_to_any_port(settings_.bind);
-    return port_ > 0;
+    bound = port_ > 0;
+  } else {
+    port_ = settings_.port;
+    bound = server_.bind_to_port(settings_.bind, settings_.port);
   }
-  port_ = settings_.port;
-  return server_.bind_to_port(settings_.bind, settings_.port);
+  if (bound)
+    server_.widen_backlog(1024);
+  return bound;
 }
 
 void http_gateway::run() {
