@@ -11,6 +11,7 @@
 #include "actors/auth/auth_worker.hpp"
 #include "actors/auth/validation.hpp"
 #include "actors/billing/billing_actor.hpp"
+#include "actors/billing/billing_rules.hpp"
 #include "actors/common/ids.hpp"
 #include "persistence/auth/user_repository.hpp"
 #include "persistence/billing/ledger_repository.hpp"
@@ -69,9 +70,10 @@ caf::actor start_billing_role(caf::actor_system& sys, const node_config& cfg,
   auto role = billing::spawn_billing(
     sys, topology,
     [url] {
-      return std::make_shared<persistence::ledger_repository>(url, random_id);
+      return std::make_shared<persistence::ledger_repository>(
+        url, billing::ordered_id);
     },
-    std::make_shared<billing::sandbox_provider>(), clk, random_id);
+    std::make_shared<billing::sandbox_provider>(), clk, billing::ordered_id);
   spdlog::info("billing role started with {} ledger writers (batches up to "
                "{}) and {} readers",
                topology.writers, topology.writer.batch_max, topology.readers);
