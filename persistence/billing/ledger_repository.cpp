@@ -262,7 +262,7 @@ private:
 // the conditional account updates. Throws batch_race when the database
 // disagrees with the plan (the transaction must then be rolled back).
 void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
-                const batch_plan& plan) {
+                const batch_plan& plan, bool accounts_locked) {
   if (plan.applied.empty())
     return;
   static const std::vector<std::string> tx_columns{
@@ -313,6 +313,14 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
     entries.end_row();
   }
   entries.send(txn, "ledger_entries", entry_columns);
+  if (!accounts_locked) {
+    // Row locks in id order before the update takes them in join order:
+    // several writers (or nodes) never deadlock.
+    std::vector<std::string> ids;
+    for (const auto& ch : plan.changes)
+      ids.push_back(ch.account_id);
+    txn.exec_prepared("ledger_lock_accounts", pg_array(ids));
+  }
   {
     std::vector<std::string> id;
     std::vector<int64_t> delta, earned, spent, epoch;
@@ -426,7 +434,7 @@ ledger_repository::apply_once(pqxx::connection& c,
     txn.abort();
     return plan.outcomes;
   }
-  write_plan(txn, batch, plan);
+  write_plan(txn, batch, plan, !optimistic);
   txn.commit();
   return plan.outcomes;
 }
@@ -602,7 +610,7 @@ refund_outcome ledger_repository::refund_once(pqxx::connection& c,
       out.status = o.status;
       return out;
     }
-  write_plan(txn, reversals, plan);
+  write_plan(txn, reversals, plan, true);
   txn.exec_prepared("ledger_insert_refund_request", cmd.request_key,
                     cmd.fingerprint, cmd.session_id, cmd.admin_id, cmd.reason,
                     cmd.created_at_ms);

@@ -383,9 +383,10 @@ void pgbench(const options& o, const std::string& url, double& single,
          " 'platform:revenue';\n"
       << "WITH t AS (INSERT INTO ledger_transactions (id, key, kind,"
          " subject_id, fingerprint, amount_cents, counterparty_id, session_id,"
-         " minute_index, created_at) VALUES (md5(random()::text), 'k' ||"
+         " minute_index, subject_balance_after_cents, creator_cents,"
+         " fee_cents, created_at) VALUES (md5(random()::text), 'k' ||"
          " md5(random()::text), 'charge', 'pv' || :v, 'fp', 10, 'pc' || :c,"
-         " 's', 0, now()) ON CONFLICT (key) DO NOTHING RETURNING id),"
+         " 's', 0, 0, 8, 2, now()) ON CONFLICT (key) DO NOTHING RETURNING id),"
          " e AS (INSERT INTO ledger_entries (transaction_id, account_id, kind,"
          " amount_cents, balance_after_cents) SELECT t.id, x.a, x.k, x.m, 0"
          " FROM t, (VALUES ('pv' || :v, 'charge', -10), ('pc' || :c,"
@@ -405,9 +406,11 @@ void pgbench(const options& o, const std::string& url, double& single,
          " ARRAY['platform:revenue']) ORDER BY id FOR UPDATE;\n"
       << "WITH t AS (INSERT INTO ledger_transactions (id, key, kind,"
          " subject_id, fingerprint, amount_cents, counterparty_id, session_id,"
-         " minute_index, created_at) SELECT md5(random()::text), 'k' ||"
+         " minute_index, subject_balance_after_cents, creator_cents,"
+         " fee_cents, created_at) SELECT md5(random()::text), 'k' ||"
          " md5(random()::text), 'charge', 'pv' || ((:v + g) % " << w
-      << " + 1), 'fp', 10, 'pc' || (g % " << c << " + 1), 's', 0, now()"
+      << " + 1), 'fp', 10, 'pc' || (g % " << c << " + 1), 's', 0, 0, 8, 2,"
+         " now()"
          " FROM generate_series(1, 100) g ON CONFLICT (key) DO NOTHING"
          " RETURNING id, subject_id, counterparty_id),"
          " e AS (INSERT INTO ledger_entries (transaction_id, account_id, kind,"
@@ -437,12 +440,14 @@ void pgbench(const options& o, const std::string& url, double& single,
                           + "' 2>&1");
   single = parse_tps(out1);
   if (single < 0)
-    std::cerr << "pgbench (one charge per transaction) failed:\n" << out1;
+    std::cerr << "pgbench (one charge per transaction) failed:\n"
+              << out1.substr(0, 2000) << "\n";
   auto out2 = run_capture(base + "-c 2 -j 2 -f " + dir + "/batch.sql '" + url
                           + "' 2>&1");
   batched = parse_tps(out2);
   if (batched < 0)
-    std::cerr << "pgbench (100 charges per transaction) failed:\n" << out2;
+    std::cerr << "pgbench (100 charges per transaction) failed:\n"
+              << out2.substr(0, 2000) << "\n";
   else
     batched *= 100;
   std::string rm = "rm -rf " + dir;
