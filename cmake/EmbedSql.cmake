@@ -3,6 +3,9 @@
 function(streamify_embed_migrations target domain)
   file(GLOB sql_files CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/migrations/*.sql)
   list(SORT sql_files)
+  # The SQL is read at configure time: editing a migration must configure
+  # again, or the binary keeps the old text.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sql_files})
   set(entries "")
   foreach(f ${sql_files})
     get_filename_component(name ${f} NAME_WE)

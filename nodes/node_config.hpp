@@ -75,7 +75,7 @@ public:
   int64_t deposit_max = 100000;
   int64_t billing_writers = 1;
   int64_t billing_readers = 2;
-  int64_t batch_size = 512;
+  int64_t batch_size = 1024;
   int64_t batch_window_us = 0;
   int64_t wallet_in_flight = 64;
   int64_t wallet_queue_limit = 4096;

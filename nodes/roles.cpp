@@ -14,6 +14,7 @@
 #include "actors/catalog/catalog_worker.hpp"
 #include "actors/catalog/media_worker.hpp"
 #include "actors/billing/billing_actor.hpp"
+#include "actors/billing/billing_rules.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/streaming/session_store_worker.hpp"
 #include "actors/streaming/streaming_actor.hpp"
@@ -123,9 +124,10 @@ caf::actor start_billing_role(caf::actor_system& sys, const node_config& cfg,
   auto role = billing::spawn_billing(
     sys, topology,
     [url] {
-      return std::make_shared<persistence::ledger_repository>(url, random_id);
+      return std::make_shared<persistence::ledger_repository>(
+        url, billing::ordered_id);
     },
-    std::make_shared<billing::sandbox_provider>(), clk, random_id);
+    std::make_shared<billing::sandbox_provider>(), clk, billing::ordered_id);
   spdlog::info("billing role started with {} ledger writers (batches up to "
                "{}) and {} readers",
                topology.writers, topology.writer.batch_max, topology.readers);

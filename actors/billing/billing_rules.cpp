@@ -1,5 +1,10 @@
 #include "actors/billing/billing_rules.hpp"
 
+#include <chrono>
+#include <cstdio>
+
+#include <sodium.h>
+
 namespace streamify::billing {
 
 namespace {
@@ -32,6 +37,19 @@ bool valid_idempotency_key(const std::string& key) {
     if (c < 0x21 || c > 0x7e)
       return false;
   return true;
+}
+
+std::string ordered_id() {
+  using namespace std::chrono;
+  auto ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch())
+              .count();
+  unsigned char random[10];
+  randombytes_buf(random, sizeof(random));
+  char out[33];
+  std::snprintf(out, 13, "%012llx",
+                static_cast<unsigned long long>(ms) & 0xffffffffffffULL);
+  sodium_bin2hex(out + 12, 21, random, sizeof(random));
+  return out;
 }
 
 std::string charge_key(const std::string& session_id, int64_t minute_index) {

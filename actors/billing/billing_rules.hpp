@@ -42,6 +42,11 @@ bool is_free(const charge_request& req);
 // An Idempotency-Key: 1-200 printable ASCII characters.
 bool valid_idempotency_key(const std::string& key);
 
+// A transaction id: 32 hex characters, the first 12 the time in ms and the
+// rest 80 random bits. Still unguessable, and new ids land at the end of the
+// primary key's index instead of all over it.
+std::string ordered_id();
+
 persistence::movement charge_movement(const charge_request& req,
                                       std::string transaction_id,
                                       int64_t owner_epoch, int64_t now_ms);

@@ -1,5 +1,7 @@
 #include "actors/billing/ledger_writer.hpp"
 
+#include <unordered_map>
+
 #include <caf/result.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -42,9 +44,38 @@ void count(ledger_writer_state& st, uint8_t status) {
   }
 }
 
+// Claims the wallets that asked meanwhile, in one transaction.
+void flush_claims(writer_ptr self) {
+  auto& st = self->state;
+  if (st.claims.empty())
+    return;
+  auto ids = std::move(st.claims);
+  auto promises = std::move(st.claim_promises);
+  st.claims.clear();
+  st.claim_promises.clear();
+  // A wallet asks once at a time, but be safe: claim each id once.
+  std::vector<std::string> unique;
+  std::unordered_map<std::string, size_t> index;
+  for (const auto& id : ids)
+    if (index.emplace(id, unique.size()).second)
+      unique.push_back(id);
+  st.claims_total += static_cast<int64_t>(ids.size());
+  try {
+    auto claimed = st.store->claim_many(unique);
+    for (size_t i = 0; i < ids.size(); ++i)
+      promises[i].deliver(claimed.at(index.at(ids[i])));
+  } catch (const std::exception& e) {
+    if (!dynamic_cast<const persistence::unavailable*>(&e))
+      spdlog::error("claiming {} wallets failed: {}", unique.size(), e.what());
+    for (auto& rp : promises)
+      rp.deliver(unavailable_error());
+  }
+}
+
 // Commits what has gathered, in one transaction, and answers each wallet.
 void flush(writer_ptr self) {
   auto& st = self->state;
+  flush_claims(self);
   if (st.batch.empty())
     return;
   auto batch = std::move(st.batch);
@@ -74,6 +105,20 @@ void flush(writer_ptr self) {
   }
 }
 
+// Natural batching: the flush message queues behind everything already in
+// the mailbox, so one commit carries all of it; with a window, the batch
+// also waits that long for company.
+void schedule_flush(writer_ptr self) {
+  auto& st = self->state;
+  if (st.flush_scheduled)
+    return;
+  st.flush_scheduled = true;
+  if (st.settings.batch_window.count() > 0)
+    self->delayed_send(self, st.settings.batch_window, flush_atom::value);
+  else
+    self->send(self, flush_atom::value);
+}
+
 } // namespace
 
 ledger_writer_actor::behavior_type
@@ -90,29 +135,24 @@ ledger_writer(writer_ptr self, std::shared_ptr<persistence::ledger_store> store,
       auto rp = self->make_response_promise<persistence::movement_outcome>();
       st.batch.push_back(std::move(m));
       st.promises.push_back(rp);
-      if (st.batch.size() >= st.settings.batch_max) {
+      if (st.batch.size() >= st.settings.batch_max)
         flush(self);
-      } else if (!st.flush_scheduled) {
-        st.flush_scheduled = true;
-        if (st.settings.batch_window.count() > 0)
-          self->delayed_send(self, st.settings.batch_window, flush_atom::value);
-        else
-          self->send(self, flush_atom::value);
-      }
+      else
+        schedule_flush(self);
       return rp;
     },
     [self](flush_atom) {
       self->state.flush_scheduled = false;
       flush(self);
     },
-    [self](claim_atom, const std::string& user_id)
+    [self](claim_atom, std::string& user_id)
       -> caf::result<persistence::wallet_claim> {
-      flush(self); // keep the order in which wallets asked
-      ++self->state.claims;
-      return guarded<persistence::wallet_claim>(
-        [&]() -> caf::result<persistence::wallet_claim> {
-          return self->state.store->claim(user_id);
-        });
+      auto& st = self->state;
+      auto rp = self->make_response_promise<persistence::wallet_claim>();
+      st.claims.push_back(std::move(user_id));
+      st.claim_promises.push_back(rp);
+      schedule_flush(self);
+      return rp;
     },
     [self](refund_atom, const persistence::refund_command& cmd)
       -> caf::result<persistence::refund_outcome> {
@@ -138,7 +178,7 @@ ledger_writer(writer_ptr self, std::shared_ptr<persistence::ledger_store> store,
         {"movements_conflict_total", st.conflicts},
         {"movements_stale_owner_total", st.stale},
         {"movements_failed_total", st.failed},
-        {"wallet_claims_total", st.claims},
+        {"wallet_claims_total", st.claims_total},
         {"refund_requests_total", st.refunds},
       };
     },

@@ -15,7 +15,7 @@ namespace streamify::billing {
 
 struct writer_settings {
   // Most movements one commit carries.
-  size_t batch_max = 512;
+  size_t batch_max = 1024;
   // How long a batch waits for company. 0: commit as soon as the mailbox
   // holds nothing older than the first movement (natural batching: whatever
   // arrives during a commit rides the next one, so batches grow with load
@@ -25,11 +25,14 @@ struct writer_settings {
 
 struct ledger_writer_state {
   using promise = caf::typed_response_promise<persistence::movement_outcome>;
+  using claim_promise = caf::typed_response_promise<persistence::wallet_claim>;
 
   std::shared_ptr<persistence::ledger_store> store;
   writer_settings settings;
   std::vector<persistence::movement> batch;
   std::vector<promise> promises;
+  std::vector<std::string> claims; // wallets waking up, claimed together
+  std::vector<claim_promise> claim_promises;
   bool flush_scheduled = false;
   // Metrics.
   int64_t batches = 0;
@@ -43,7 +46,7 @@ struct ledger_writer_state {
   int64_t conflicts = 0;
   int64_t stale = 0;
   int64_t failed = 0;
-  int64_t claims = 0;
+  int64_t claims_total = 0;
   int64_t refunds = 0;
   static inline const char* name = "ledger_writer";
 };

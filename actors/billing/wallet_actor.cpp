@@ -51,6 +51,13 @@ bool succeeded(const movement_outcome& o) {
          || o.status == persistence::status_replayed;
 }
 
+caf::duration write_timeout(self_ptr self) {
+  auto t = self->state.settings.write_timeout;
+  if (t.count() <= 0)
+    return caf::infinite;
+  return caf::duration{t};
+}
+
 bool idle(self_ptr self) {
   auto& st = self->state;
   return st.in_flight == 0 && st.waiting.empty() && !st.claiming
@@ -74,7 +81,7 @@ void pump(self_ptr self);
 void claim(self_ptr self) {
   auto& st = self->state;
   st.claiming = true;
-  self->request(st.writer, st.settings.write_timeout, claim_atom::value,
+  self->request(st.writer, write_timeout(self), claim_atom::value,
                 st.user_id)
     .then(
       [self](persistence::wallet_claim& c) {
@@ -175,7 +182,7 @@ void run_write(self_ptr self, const std::string& key,
                const wallet_state::builder& build, bool retried) {
   auto& st = self->state;
   ++st.in_flight;
-  self->request(st.writer, st.settings.write_timeout, apply_atom::value,
+  self->request(st.writer, write_timeout(self), apply_atom::value,
                 build(st.epoch))
     .then(
       [self, key, build, retried](movement_outcome& o) {
@@ -249,7 +256,7 @@ void run_refund(self_ptr self, refund_request req,
     st.user_id,
     st.epoch,
     st.clk->now_ms()};
-  self->request(st.writer, st.settings.write_timeout, refund_atom::value,
+  self->request(st.writer, write_timeout(self), refund_atom::value,
                 std::move(cmd))
     .then(
       [self, req, rp, retried](persistence::refund_outcome& o) mutable {

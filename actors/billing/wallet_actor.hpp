@@ -21,7 +21,10 @@ struct wallet_settings {
   // Passivated after this long without a request, never with a write in
   // flight (billing.wallet-idle).
   caf::timespan idle = std::chrono::seconds(300);
-  caf::timespan write_timeout = std::chrono::seconds(10);
+  // How long a write may wait for the ledger writer; 0: no limit. The writer
+  // lives on this node and answers every write (or fails it when it stops),
+  // so the default spares each charge a timer.
+  caf::timespan write_timeout{0};
   // Writes one wallet keeps at the ledger writer at once; they apply in order.
   size_t max_in_flight = 64;
   // Writes waiting beyond those before the wallet answers 503.

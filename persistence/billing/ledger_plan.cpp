@@ -84,6 +84,8 @@ std::string reconcile_report::to_string() const {
       + " duplicate_keys=" + std::to_string(duplicate_keys)
       + " over_refunds=" + std::to_string(over_refunds)
       + " missing_outbox=" + std::to_string(missing_outbox)
+      + " summary_mismatches=" + std::to_string(summary_mismatches)
+      + " orphans=" + std::to_string(orphans)
       + " differences=" + std::to_string(differences());
   if (!samples.empty()) {
     out += " samples=";
@@ -105,15 +107,19 @@ std::vector<std::string> keys_of(const std::vector<movement>& batch) {
 std::vector<std::string>
 accounts_to_lock(const std::vector<movement>& batch,
                  const std::unordered_map<std::string, stored_key>& stored) {
-  std::set<std::string> ids;
+  std::vector<std::string> ids;
+  ids.reserve(batch.size() * 2);
   for (const auto& m : batch) {
-    if (stored.count(m.key))
+    if (!stored.empty() && stored.count(m.key))
       continue;
-    ids.insert(m.subject_id);
+    ids.push_back(m.subject_id);
     for (const auto& p : m.postings)
-      ids.insert(p.account_id);
+      if (p.account_id != m.subject_id)
+        ids.push_back(p.account_id);
   }
-  return {ids.begin(), ids.end()};
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
 }
 
 batch_plan plan_batch(const std::vector<movement>& batch,
@@ -122,7 +128,9 @@ batch_plan plan_batch(const std::vector<movement>& batch,
   batch_plan plan;
   plan.outcomes.resize(batch.size());
   std::unordered_map<std::string, size_t> first; // key -> deciding movement
-  std::map<std::string, account_change> changes;
+  first.reserve(batch.size());
+  std::unordered_map<std::string, account_change> changes;
+  changes.reserve(accounts.size());
   std::vector<std::pair<size_t, size_t>> duplicates; // (movement, first)
   auto account = [&](const std::string& id) -> account_state& {
     auto i = accounts.find(id);
@@ -160,13 +168,20 @@ batch_plan plan_batch(const std::vector<movement>& batch,
       continue;
     }
     // Net effect per account: no user account may end below zero.
-    std::map<std::string, int64_t> net;
-    for (const auto& p : m.postings)
-      net[p.account_id] += p.amount_cents;
+    std::vector<std::pair<const std::string*, int64_t>> net;
+    for (const auto& p : m.postings) {
+      auto i = std::find_if(net.begin(), net.end(), [&](const auto& x) {
+        return *x.first == p.account_id;
+      });
+      if (i == net.end())
+        net.emplace_back(&p.account_id, p.amount_cents);
+      else
+        i->second += p.amount_cents;
+    }
     bool short_funds = false;
     for (const auto& [id, amount] : net) {
-      auto& acc = account(id);
-      if (acc.kind == "user" && acc.balance_cents + amount < 0)
+      auto& acc = account(*id);
+      if (amount < 0 && acc.kind == "user" && acc.balance_cents + amount < 0)
         short_funds = true;
     }
     if (short_funds) {
@@ -207,6 +222,10 @@ batch_plan plan_batch(const std::vector<movement>& batch,
   }
   for (auto& [id, ch] : changes)
     plan.changes.push_back(std::move(ch));
+  std::sort(plan.changes.begin(), plan.changes.end(),
+            [](const auto& a, const auto& b) {
+              return a.account_id < b.account_id;
+            });
   return plan;
 }
 

@@ -1,9 +1,13 @@
 #include "persistence/billing/ledger_repository.hpp"
 
+#include <cstdio>
+#include <ctime>
 #include <limits>
+#include <tuple>
 #include <stdexcept>
 #include <unordered_map>
 
+#include <pqxx/tablewriter>
 #include <spdlog/spdlog.h>
 
 namespace streamify::persistence {
@@ -18,39 +22,28 @@ const std::vector<named_statement> statements{
    " ON CONFLICT (id) DO UPDATE SET owner_epoch = accounts.owner_epoch + 1"
    " WHERE accounts.kind = 'user'"
    " RETURNING owner_epoch, balance_cents"},
+  {"ledger_claim_many",
+   "INSERT INTO accounts (id, kind, owner_epoch)"
+   " SELECT x, 'user', 1 FROM unnest($1::text[]) AS x ORDER BY x"
+   " ON CONFLICT (id) DO UPDATE SET owner_epoch = accounts.owner_epoch + 1"
+   " WHERE accounts.kind = 'user'"
+   " RETURNING id, owner_epoch, balance_cents"},
   {"ledger_find_keys",
-   "SELECT t.key, t.id, t.fingerprint, t.amount_cents,"
-   " coalesce(e.balance_after_cents, 0), " MS("t.created_at")
-   " FROM ledger_transactions t"
-   " LEFT JOIN ledger_entries e"
-   "   ON e.transaction_id = t.id AND e.account_id = t.subject_id"
-   " WHERE t.key = ANY($1::text[])"},
+   "SELECT key, id, fingerprint, amount_cents, subject_balance_after_cents,"
+   " " MS("created_at")
+   " FROM ledger_transactions WHERE key = ANY($1::text[])"},
   {"ledger_lock_accounts",
    "SELECT id, kind, balance_cents, earned_cents, spent_cents, owner_epoch"
    " FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"},
+  // The optimistic read: no row locks. The account update then proves that
+  // nothing changed in between (see write_plan).
+  {"ledger_read_accounts",
+   "SELECT id, kind, balance_cents, earned_cents, spent_cents, owner_epoch"
+   " FROM accounts WHERE id = ANY($1::text[])"},
   {"ledger_create_accounts",
    "INSERT INTO accounts (id, kind)"
    " SELECT x, 'user' FROM unnest($1::text[]) AS x ORDER BY x"
    " ON CONFLICT (id) DO NOTHING"},
-  {"ledger_insert_transactions",
-   "INSERT INTO ledger_transactions (id, key, kind, subject_id, fingerprint,"
-   " amount_cents, counterparty_id, session_id, video_id, minute_index,"
-   " reverses_id, request_key, memo, owner_epoch, created_at)"
-   " SELECT id, key, kind, subject, fp, amount, NULLIF(cp, ''),"
-   " NULLIF(sid, ''), NULLIF(vid, ''), NULLIF(mi, -1), NULLIF(rev, ''),"
-   " NULLIF(req, ''), NULLIF(memo, ''), NULLIF(ep, -1),"
-   " to_timestamp(ms / 1000.0)"
-   " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
-   " $6::bigint[], $7::text[], $8::text[], $9::text[], $10::bigint[],"
-   " $11::text[], $12::text[], $13::text[], $14::bigint[], $15::bigint[])"
-   " AS v(id, key, kind, subject, fp, amount, cp, sid, vid, mi, rev, req,"
-   " memo, ep, ms)"
-   " ON CONFLICT (key) DO NOTHING"},
-  {"ledger_insert_entries",
-   "INSERT INTO ledger_entries (transaction_id, account_id, kind,"
-   " amount_cents, balance_after_cents)"
-   " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[],"
-   " $5::bigint[])"},
   // The conditional debit: a user balance never goes below zero and an owner
   // whose epoch moved on writes nothing.
   {"ledger_update_accounts",
@@ -60,17 +53,8 @@ const std::vector<named_statement> statements{
    " FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[],"
    " $5::bigint[]) AS v(id, delta, earned, spent, epoch)"
    " WHERE a.id = v.id AND (v.epoch < 0 OR a.owner_epoch = v.epoch)"
-   " AND (a.kind <> 'user' OR a.balance_cents + v.delta >= 0)"},
-  {"ledger_insert_outbox",
-   "INSERT INTO outbox (transaction_id, kind, user_id, counterparty_id,"
-   " session_id, video_id, minute_index, amount_cents, creator_cents,"
-   " fee_cents, created_at)"
-   " SELECT tx, kind, uid, NULLIF(cp, ''), NULLIF(sid, ''), NULLIF(vid, ''),"
-   " NULLIF(mi, -1), amount, creator, fee, to_timestamp(ms / 1000.0)"
-   " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
-   " $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],"
-   " $11::bigint[])"
-   " AS v(tx, kind, uid, cp, sid, vid, mi, amount, creator, fee, ms)"},
+   " AND (a.kind <> 'user' OR a.balance_cents + v.delta >= 0)"
+   " RETURNING a.id, a.balance_cents"},
   {"ledger_find_refund_request",
    "SELECT fingerprint FROM refund_requests WHERE key = $1"},
   {"ledger_insert_refund_request",
@@ -78,29 +62,27 @@ const std::vector<named_statement> statements{
    " reason, created_at) VALUES ($1, $2, $3, $4, $5,"
    " to_timestamp($6::bigint / 1000.0))"},
   {"ledger_refund_lines",
-   "SELECT t.id, t.reverses_id, t.counterparty_id, t.subject_id,"
-   " coalesce(t.video_id, ''), coalesce(t.minute_index, 0), t.amount_cents,"
-   " coalesce(-sum(e.amount_cents) FILTER (WHERE e.kind = 'clawback'), 0),"
-   " coalesce(-sum(e.amount_cents) FILTER (WHERE e.kind = 'fee_reversal'), 0),"
-   " " MS("t.created_at")
-   " FROM ledger_transactions t"
-   " JOIN ledger_entries e ON e.transaction_id = t.id"
-   " WHERE t.request_key = $1 AND t.kind = 'refund'"
-   " GROUP BY t.id ORDER BY t.minute_index, t.id"},
+   "SELECT id, reverses_id, counterparty_id, subject_id,"
+   " coalesce(video_id, ''), coalesce(minute_index, 0), amount_cents,"
+   " -creator_cents, -fee_cents, " MS("created_at")
+   " FROM ledger_transactions"
+   " WHERE request_key = $1 AND kind = 'refund'"
+   " ORDER BY minute_index, id"},
+  // A session's charges by key range: 'charge:<session>:' <= key <
+  // 'charge:<session>;' (';' follows ':'; session ids hold no ':').
   {"ledger_session_charges",
    "SELECT t.id, t.key, t.subject_id, t.counterparty_id,"
    " coalesce(t.video_id, ''), coalesce(t.minute_index, 0), t.amount_cents,"
-   " coalesce(sum(e.amount_cents) FILTER (WHERE e.kind = 'earning'), 0),"
-   " coalesce(sum(e.amount_cents) FILTER (WHERE e.kind = 'fee'), 0),"
+   " t.creator_cents, t.fee_cents,"
    " EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses_id = t.id)"
    " FROM ledger_transactions t"
-   " JOIN ledger_entries e ON e.transaction_id = t.id"
-   " WHERE t.session_id = $1 AND t.kind = 'charge'"
-   " GROUP BY t.id ORDER BY t.minute_index, t.id"},
+   " WHERE t.key >= $1 AND t.key < $2 AND t.kind = 'charge'"
+   " ORDER BY t.minute_index, t.id"},
   {"ledger_parties",
    "SELECT subject_id, coalesce(counterparty_id, ''), coalesce(video_id, '')"
-   " FROM ledger_transactions WHERE session_id = $1 AND kind = 'charge'"
-   " ORDER BY minute_index LIMIT 1"},
+   " FROM ledger_transactions"
+   " WHERE key >= $1 AND key < $2 AND kind = 'charge'"
+   " ORDER BY key LIMIT 1"},
   {"ledger_summary",
    "SELECT balance_cents, earned_cents, spent_cents FROM accounts"
    " WHERE id = $1"},
@@ -143,11 +125,15 @@ load_stored(pqxx::transaction_base& txn, const std::vector<std::string>& keys) {
   return out;
 }
 
+// The accounts of a batch, created when missing: locked in id order
+// (pessimistic), or read without locks (optimistic, see write_plan).
 std::unordered_map<std::string, account_state>
-lock_accounts(pqxx::transaction_base& txn, const std::vector<std::string>& ids) {
+lock_accounts(pqxx::transaction_base& txn, const std::vector<std::string>& ids,
+              bool lock = true) {
+  const char* statement = lock ? "ledger_lock_accounts" : "ledger_read_accounts";
   auto read = [&] {
     std::unordered_map<std::string, account_state> out;
-    for (const auto& r : txn.exec_prepared("ledger_lock_accounts", pg_array(ids)))
+    for (const auto& r : txn.exec_prepared(statement, pg_array(ids)))
       out[r[0].as<std::string>()]
         = account_state{r[1].as<std::string>(), r[2].as<int64_t>(),
                         r[3].as<int64_t>(), r[4].as<int64_t>(),
@@ -189,54 +175,151 @@ outbox_fields outbox_of(const movement& m) {
   return f;
 }
 
-// Writes the applied movements of a plan. Throws batch_race when the database
+// created_at as COPY reads a timestamptz.
+std::string copy_timestamp(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d %02d:%02d:%02d.%03d+00",
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+// The rows of one COPY in its text format, built in one buffer and sent in
+// one piece (per-field escaping through pqxx::stream_to cost more client time
+// than the database spent on the rows).
+class copy_rows {
+public:
+  explicit copy_rows(size_t rows) { buf_.reserve(rows * 160); }
+
+  copy_rows& text(const std::string& x) {
+    sep();
+    for (char c : x) {
+      switch (c) {
+        case '\\': buf_ += "\\\\"; break;
+        case '\t': buf_ += "\\t"; break;
+        case '\n': buf_ += "\\n"; break;
+        case '\r': buf_ += "\\r"; break;
+        default: buf_ += c;
+      }
+    }
+    return *this;
+  }
+  // Empty text is NULL.
+  copy_rows& text_or_null(const std::string& x) {
+    return x.empty() ? null() : text(x);
+  }
+  copy_rows& number(int64_t x) {
+    sep();
+    char tmp[24];
+    auto n = std::snprintf(tmp, sizeof(tmp), "%lld", static_cast<long long>(x));
+    buf_.append(tmp, static_cast<size_t>(n));
+    return *this;
+  }
+  // A negative number is NULL.
+  copy_rows& number_or_null(int64_t x) {
+    return x < 0 ? null() : number(x);
+  }
+  copy_rows& null() {
+    sep();
+    buf_ += "\\N";
+    return *this;
+  }
+  void end_row() {
+    buf_ += '\n';
+    first_ = true;
+  }
+
+  // COPY table (columns) FROM STDIN with all rows.
+  void send(pqxx::transaction_base& txn, const std::string& table,
+            const std::vector<std::string>& columns) {
+    if (!buf_.empty() && buf_.back() == '\n')
+      buf_.pop_back(); // write_raw_line adds the last one
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    pqxx::tablewriter writer{txn, table, columns.begin(), columns.end()};
+    writer.write_raw_line(buf_);
+    writer.complete();
+#pragma GCC diagnostic pop
+  }
+
+private:
+  void sep() {
+    if (!first_)
+      buf_ += '\t';
+    first_ = false;
+  }
+
+  std::string buf_;
+  bool first_ = true;
+};
+
+// Writes the applied movements of a plan: the transactions, entries and
+// outbox rows by COPY (the cheapest way into PostgreSQL: a unique key that was
+// committed meanwhile fails the COPY, and the batch is planned again), then
+// the conditional account updates. Throws batch_race when the database
 // disagrees with the plan (the transaction must then be rolled back).
 void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
-                const batch_plan& plan) {
+                const batch_plan& plan, bool accounts_locked) {
   if (plan.applied.empty())
     return;
-  {
-    std::vector<std::string> id, key, kind, subject, fp, cp, sid, vid, rev, req,
-      memo;
-    std::vector<int64_t> amount, mi, ep, ms;
-    for (auto i : plan.applied) {
-      const auto& m = batch[i];
-      id.push_back(m.id);
-      key.push_back(m.key);
-      kind.push_back(m.kind);
-      subject.push_back(m.subject_id);
-      fp.push_back(m.fingerprint);
-      amount.push_back(m.amount_cents);
-      cp.push_back(m.counterparty_id);
-      sid.push_back(m.session_id);
-      vid.push_back(m.video_id);
-      mi.push_back(m.minute_index);
-      rev.push_back(m.reverses_id);
-      req.push_back(m.request_key);
-      memo.push_back(m.memo);
-      ep.push_back(m.owner_epoch);
-      ms.push_back(m.created_at_ms);
+  static const std::vector<std::string> tx_columns{
+    "id", "key", "kind", "subject_id", "fingerprint", "amount_cents",
+    "counterparty_id", "session_id", "video_id", "minute_index",
+    "reverses_id", "request_key", "memo", "owner_epoch",
+    "subject_balance_after_cents", "creator_cents", "fee_cents", "created_at"};
+  static const std::vector<std::string> entry_columns{
+    "transaction_id", "account_id", "kind", "amount_cents",
+    "balance_after_cents"};
+  static const std::vector<std::string> outbox_columns{
+    "transaction_id", "kind", "user_id", "counterparty_id", "session_id",
+    "video_id", "minute_index", "amount_cents", "creator_cents", "fee_cents",
+    "created_at"};
+  std::vector<std::string> created(batch.size());
+  copy_rows txs{plan.applied.size()};
+  copy_rows outbox{plan.applied.size()};
+  std::string last_ts;
+  int64_t last_ms = -1;
+  for (auto i : plan.applied) {
+    const auto& m = batch[i];
+    if (m.created_at_ms != last_ms) {
+      last_ms = m.created_at_ms;
+      last_ts = copy_timestamp(last_ms);
     }
-    auto res = txn.exec_prepared(
-      "ledger_insert_transactions", pg_array(id), pg_array(key), pg_array(kind),
-      pg_array(subject), pg_array(fp), pg_array(amount), pg_array(cp),
-      pg_array(sid), pg_array(vid), pg_array(mi), pg_array(rev), pg_array(req),
-      pg_array(memo), pg_array(ep), pg_array(ms));
-    if (res.affected_rows() != plan.applied.size())
-      throw batch_race("a key of the batch was committed meanwhile");
+    auto f = outbox_of(m);
+    txs.text(m.id).text(m.key).text(m.kind).text(m.subject_id)
+      .text(m.fingerprint).number(m.amount_cents)
+      .text_or_null(m.counterparty_id).text_or_null(m.session_id)
+      .text_or_null(m.video_id).number_or_null(m.minute_index)
+      .text_or_null(m.reverses_id).text_or_null(m.request_key)
+      .text_or_null(m.memo).number_or_null(m.owner_epoch)
+      .number(plan.outcomes[i].balance_after_cents).number(f.creator_cents)
+      .number(f.fee_cents).text(last_ts);
+    txs.end_row();
+    outbox.text(m.id).text(m.kind).text(f.user_id)
+      .text_or_null(f.counterparty_id).text_or_null(m.session_id)
+      .text_or_null(m.video_id).number_or_null(m.minute_index)
+      .number(m.amount_cents).number(f.creator_cents).number(f.fee_cents)
+      .text(last_ts);
+    outbox.end_row();
   }
-  {
-    std::vector<std::string> tx, account, kind;
-    std::vector<int64_t> amount, after;
-    for (const auto& e : plan.entries) {
-      tx.push_back(batch[e.movement].id);
-      account.push_back(e.account_id);
-      kind.push_back(e.kind);
-      amount.push_back(e.amount_cents);
-      after.push_back(e.balance_after_cents);
-    }
-    txn.exec_prepared("ledger_insert_entries", pg_array(tx), pg_array(account),
-                      pg_array(kind), pg_array(amount), pg_array(after));
+  txs.send(txn, "ledger_transactions", tx_columns);
+  copy_rows entries{plan.entries.size()};
+  for (const auto& e : plan.entries) {
+    entries.text(batch[e.movement].id).text(e.account_id).text(e.kind)
+      .number(e.amount_cents).number(e.balance_after_cents);
+    entries.end_row();
+  }
+  entries.send(txn, "ledger_entries", entry_columns);
+  if (!accounts_locked) {
+    // Row locks in id order before the update takes them in join order:
+    // several writers (or nodes) never deadlock.
+    std::vector<std::string> ids;
+    for (const auto& ch : plan.changes)
+      ids.push_back(ch.account_id);
+    txn.exec_prepared("ledger_lock_accounts", pg_array(ids));
   }
   {
     std::vector<std::string> id;
@@ -253,30 +336,28 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
                                  pg_array(spent), pg_array(epoch));
     if (res.affected_rows() != plan.changes.size())
       throw batch_race("an account changed under the batch");
+    // Every balance must end where the plan said: then the balances the plan
+    // started from were the ones under the row locks, and every
+    // balance_after written is exact (also after an optimistic read).
+    std::unordered_map<std::string, int64_t> final_balance;
+    for (const auto& ch : plan.changes)
+      final_balance[ch.account_id] = 0;
+    for (const auto& e : plan.entries)
+      final_balance[e.account_id] = e.balance_after_cents; // the last one
+    for (const auto& r : res)
+      if (final_balance.at(r[0].as<std::string>()) != r[1].as<int64_t>())
+        throw batch_race("an account moved since it was read");
   }
-  {
-    std::vector<std::string> tx, kind, uid, cp, sid, vid;
-    std::vector<int64_t> mi, amount, creator, fee, ms;
-    for (auto i : plan.applied) {
-      const auto& m = batch[i];
-      auto f = outbox_of(m);
-      tx.push_back(m.id);
-      kind.push_back(m.kind);
-      uid.push_back(f.user_id);
-      cp.push_back(f.counterparty_id);
-      sid.push_back(m.session_id);
-      vid.push_back(m.video_id);
-      mi.push_back(m.minute_index);
-      amount.push_back(m.amount_cents);
-      creator.push_back(f.creator_cents);
-      fee.push_back(f.fee_cents);
-      ms.push_back(m.created_at_ms);
-    }
-    txn.exec_prepared("ledger_insert_outbox", pg_array(tx), pg_array(kind),
-                      pg_array(uid), pg_array(cp), pg_array(sid), pg_array(vid),
-                      pg_array(mi), pg_array(amount), pg_array(creator),
-                      pg_array(fee), pg_array(ms));
-  }
+  outbox.send(txn, "outbox", outbox_columns);
+}
+
+// The key range of a session's charges (see ledger_session_charges).
+std::string session_key_from(const std::string& session_id) {
+  return "charge:" + session_id + ":";
+}
+
+std::string session_key_to(const std::string& session_id) {
+  return "charge:" + session_id + ";";
 }
 
 std::vector<movement_outcome> all_failed(size_t n) {
@@ -307,21 +388,53 @@ wallet_claim ledger_repository::claim(const std::string& user_id) {
   }
 }
 
+std::vector<wallet_claim>
+ledger_repository::claim_many(const std::vector<std::string>& user_ids) {
+  if (user_ids.empty())
+    return {};
+  for (const auto& id : user_ids)
+    if (is_system_account(id))
+      throw std::invalid_argument("not a user account: " + id);
+  try {
+    return with_reconnect([&](pqxx::connection& c) {
+      pqxx::work txn{c};
+      std::unordered_map<std::string, wallet_claim> by_id;
+      for (const auto& r : txn.exec_prepared("ledger_claim_many",
+                                             pg_array(user_ids)))
+        by_id[r[0].as<std::string>()]
+          = wallet_claim{r[1].as<int64_t>(), r[2].as<int64_t>()};
+      if (by_id.size() != user_ids.size())
+        throw std::runtime_error("claim_many: ids repeated or not users");
+      txn.commit();
+      std::vector<wallet_claim> out;
+      for (const auto& id : user_ids)
+        out.push_back(by_id.at(id));
+      return out;
+    });
+  } catch (const pqxx::in_doubt_error& e) {
+    db_.reset();
+    throw unavailable(e.what());
+  }
+}
+
 std::vector<movement_outcome>
 ledger_repository::apply_once(pqxx::connection& c,
-                              const std::vector<movement>& batch) {
+                              const std::vector<movement>& batch,
+                              bool check_keys, bool optimistic) {
   pqxx::work txn{c};
-  auto stored = load_stored(txn, keys_of(batch));
+  std::unordered_map<std::string, stored_key> stored;
+  if (check_keys)
+    stored = load_stored(txn, keys_of(batch));
   auto ids = accounts_to_lock(batch, stored);
   std::unordered_map<std::string, account_state> locked;
   if (!ids.empty())
-    locked = lock_accounts(txn, ids);
+    locked = lock_accounts(txn, ids, !optimistic);
   auto plan = plan_batch(batch, stored, std::move(locked));
   if (plan.applied.empty()) {
     txn.abort();
     return plan.outcomes;
   }
-  write_plan(txn, batch, plan);
+  write_plan(txn, batch, plan, !optimistic);
   txn.commit();
   return plan.outcomes;
 }
@@ -330,12 +443,36 @@ std::vector<movement_outcome>
 ledger_repository::apply(const std::vector<movement>& batch) {
   if (batch.empty())
     return {};
+  // Keys repeated at the database are rare (a wallet answers repeats from
+  // memory): a batch of charges skips reading its keys first, and a key
+  // committed before fails its COPY, after which the batch (and the next
+  // ones) read their keys. Deposits, driven by clients, always read them.
+  bool check_keys = checked_batches_left_ > 0;
+  for (const auto& m : batch)
+    check_keys = check_keys || m.kind != "charge";
+  if (checked_batches_left_ > 0)
+    --checked_batches_left_;
+  // Accounts are read without locks while that keeps working (one writer
+  // per account: debits only ever come from here); after a race the next
+  // batches lock them first.
+  bool optimistic = locked_batches_left_ == 0;
+  if (locked_batches_left_ > 0)
+    --locked_batches_left_;
   for (int attempt = 1;; ++attempt) {
     try {
-      return db_.run([&](pqxx::connection& c) { return apply_once(c, batch); });
+      return db_.run([&](pqxx::connection& c) {
+        return apply_once(c, batch, check_keys, optimistic);
+      });
     } catch (const batch_race& e) {
       spdlog::debug("ledger batch raced ({}), attempt {}", e.what(), attempt);
+      optimistic = false;
+      locked_batches_left_ = 100;
     } catch (const pqxx::unique_violation& e) {
+      if (!check_keys) {
+        check_keys = true;
+        checked_batches_left_ = 100;
+        continue; // not a race: a repeated key; read them and plan again
+      }
       spdlog::debug("ledger batch raced on a unique key, attempt {}", attempt);
     } catch (const pqxx::statement_completion_unknown& e) {
       db_.reset();
@@ -431,7 +568,9 @@ refund_outcome ledger_repository::refund_once(pqxx::connection& c,
     fill_lines(txn.exec_prepared("ledger_refund_lines", cmd.request_key));
     return out;
   }
-  auto parties = txn.exec_prepared("ledger_parties", cmd.session_id);
+  auto parties = txn.exec_prepared("ledger_parties",
+                                   session_key_from(cmd.session_id),
+                                   session_key_to(cmd.session_id));
   if (parties.empty()) {
     out.status = status_not_found;
     return out;
@@ -445,7 +584,8 @@ refund_outcome ledger_repository::refund_once(pqxx::connection& c,
   auto locked = lock_accounts(txn, ids);
   std::vector<refundable_charge> charges;
   for (const auto& r : txn.exec_prepared("ledger_session_charges",
-                                         cmd.session_id)) {
+                                         session_key_from(cmd.session_id),
+                                         session_key_to(cmd.session_id))) {
     if (r[9].as<bool>())
       continue; // reversed before
     charges.push_back(refundable_charge{
@@ -470,7 +610,7 @@ refund_outcome ledger_repository::refund_once(pqxx::connection& c,
       out.status = o.status;
       return out;
     }
-  write_plan(txn, reversals, plan);
+  write_plan(txn, reversals, plan, true);
   txn.exec_prepared("ledger_insert_refund_request", cmd.request_key,
                     cmd.fingerprint, cmd.session_id, cmd.admin_id, cmd.reason,
                     cmd.created_at_ms);
@@ -545,7 +685,9 @@ std::optional<session_parties>
 ledger_repository::parties(const std::string& session_id) {
   return with_reconnect([&](pqxx::connection& c) -> std::optional<session_parties> {
     pqxx::read_transaction txn{c};
-    auto res = txn.exec_prepared("ledger_parties", session_id);
+    auto res = txn.exec_prepared("ledger_parties",
+                                 session_key_from(session_id),
+                                 session_key_to(session_id));
     if (res.empty())
       return std::nullopt;
     return session_parties{session_id, res[0][0].as<std::string>(),
@@ -655,9 +797,41 @@ reconcile_report reconcile_on(pqxx::connection& c) {
   sample(over);
   auto missing = txn.exec(
     "SELECT t.id FROM ledger_transactions t"
-    " LEFT JOIN outbox o ON o.transaction_id = t.id WHERE o.seq IS NULL");
+    " LEFT JOIN (SELECT transaction_id, count(*) AS n FROM outbox"
+    "   GROUP BY transaction_id) o ON o.transaction_id = t.id"
+    " WHERE coalesce(o.n, 0) <> 1");
   r.missing_outbox = static_cast<int64_t>(missing.size());
   sample(missing);
+  auto summaries = txn.exec(
+    "SELECT t.id FROM ledger_transactions t JOIN ("
+    "  SELECT transaction_id,"
+    "  coalesce(sum(amount_cents) FILTER (WHERE kind IN ('earning',"
+    "    'clawback')), 0) AS creator,"
+    "  coalesce(sum(amount_cents) FILTER (WHERE kind IN ('fee',"
+    "    'fee_reversal')), 0) AS fee"
+    "  FROM ledger_entries GROUP BY transaction_id) s"
+    "  ON s.transaction_id = t.id"
+    " LEFT JOIN ledger_entries e"
+    "  ON e.transaction_id = t.id AND e.account_id = t.subject_id"
+    " WHERE t.creator_cents <> s.creator OR t.fee_cents <> s.fee"
+    "  OR (e.seq IS NOT NULL"
+    "      AND e.balance_after_cents <> t.subject_balance_after_cents)");
+  r.summary_mismatches = static_cast<int64_t>(summaries.size());
+  sample(summaries);
+  auto orphans = txn.exec(
+    "SELECT e.transaction_id FROM ledger_entries e"
+    " LEFT JOIN ledger_transactions t ON t.id = e.transaction_id"
+    " LEFT JOIN accounts a ON a.id = e.account_id"
+    " WHERE t.id IS NULL OR a.id IS NULL"
+    " UNION ALL"
+    " SELECT o.transaction_id FROM outbox o"
+    " LEFT JOIN ledger_transactions t ON t.id = o.transaction_id"
+    " WHERE t.id IS NULL"
+    " UNION ALL"
+    " SELECT t.id FROM ledger_transactions t"
+    " LEFT JOIN accounts a ON a.id = t.subject_id WHERE a.id IS NULL");
+  r.orphans = static_cast<int64_t>(orphans.size());
+  sample(orphans);
   return r;
 }
 

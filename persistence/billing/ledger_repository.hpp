@@ -8,11 +8,13 @@ namespace streamify::persistence {
 
 // The ledger in streamify_billing. One instance per worker: it owns a
 // connection. A batch is one transaction of set-based statements: the keys
-// already committed are read, the touched accounts locked in id order (no
-// deadlocks between writers), every movement decided in order, then the
-// transactions (ON CONFLICT (key) DO NOTHING), entries, the conditional
-// account updates (`balance + delta >= 0 AND owner_epoch = epoch`) and the
-// outbox rows are written and committed together.
+// already committed are read (or, for charges, found by a failing COPY), the
+// touched accounts read (optimistically without locks; after a race, locked
+// in id order, which keeps writers free of deadlocks), every movement
+// decided in order, then the transactions and entries (COPY), the
+// conditional account updates (`balance + delta >= 0 AND owner_epoch =
+// epoch`, each proving its balance ends where the plan said) and the outbox
+// rows (COPY) are written and committed together.
 //
 // A lost connection or an in-doubt commit is never retried blindly: every key
 // of the batch is read again and answered from what is there; keys that are
@@ -22,6 +24,8 @@ public:
   ledger_repository(std::string url, id_generator make_id);
 
   wallet_claim claim(const std::string& user_id) override;
+  std::vector<wallet_claim>
+  claim_many(const std::vector<std::string>& user_ids) override;
   std::vector<movement_outcome>
   apply(const std::vector<movement>& batch) override;
   refund_outcome refund(const refund_command& cmd) override;
@@ -53,12 +57,15 @@ private:
   }
 
   std::vector<movement_outcome> apply_once(pqxx::connection& c,
-                                           const std::vector<movement>& batch);
+                                           const std::vector<movement>& batch,
+                                           bool check_keys, bool optimistic);
   std::vector<movement_outcome> resolve(const std::vector<movement>& batch);
   refund_outcome refund_once(pqxx::connection& c, const refund_command& cmd);
 
   pg_connection db_;
   id_generator make_id_;
+  int checked_batches_left_ = 0; // batches that read their keys first
+  int locked_batches_left_ = 0;  // batches that lock their accounts first
 };
 
 // Runs reconcile against one database URL (operators, tests, the inspector).

@@ -138,8 +138,8 @@ struct refund_outcome {
 // The invariants of the ledger. Zero differences means: every transaction has
 // at least two entries summing to zero, every cached balance and counter
 // equals its entries, no user balance is negative, no key or reversal is
-// duplicated, no charge is refunded beyond its amount and every transaction
-// has its outbox row.
+// duplicated, no charge is refunded beyond its amount, every transaction
+// has its outbox row and every reference between the tables holds.
 struct reconcile_report {
   int64_t transactions = 0;
   int64_t entries = 0;
@@ -151,13 +151,17 @@ struct reconcile_report {
   int64_t negative_balances = 0;
   int64_t duplicate_keys = 0;
   int64_t over_refunds = 0;
-  int64_t missing_outbox = 0;
+  int64_t missing_outbox = 0; // transactions without exactly one outbox row
+  int64_t summary_mismatches = 0; // transaction rows whose summaries of
+                                  // their entries differ from them
+  int64_t orphans = 0; // entries or outbox rows naming no transaction,
+                       // entries or transactions naming no account
   std::vector<std::string> samples; // a few offending ids, for operators
 
   int64_t differences() const {
     return unbalanced_transactions + short_transactions + balance_mismatches
            + counter_mismatches + negative_balances + duplicate_keys
-           + over_refunds + missing_outbox;
+           + over_refunds + missing_outbox + summary_mismatches + orphans;
   }
   bool ok() const { return differences() == 0; }
   std::string to_string() const;
@@ -192,6 +196,17 @@ public:
   // Creates the user's account when missing and moves its owner_epoch on:
   // debits carrying an older epoch are refused from now on.
   virtual wallet_claim claim(const std::string& user_id) = 0;
+
+  // Claims many wallets in one transaction (the writer gathers the claims of
+  // wallets waking up together); one answer per id, in order. Ids must be
+  // unique.
+  virtual std::vector<wallet_claim>
+  claim_many(const std::vector<std::string>& user_ids) {
+    std::vector<wallet_claim> out;
+    for (const auto& id : user_ids)
+      out.push_back(claim(id));
+    return out;
+  }
 
   // Applies a batch in one transaction and answers one outcome per movement,
   // in order. A failing movement (short balance, replayed or conflicting

@@ -5,6 +5,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include "actors/billing/billing_rules.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/common/message_types.hpp"
 #include "persistence/billing/ledger_repository.hpp"
@@ -65,10 +66,11 @@ local_billing::local_billing(const std::string& url,
   role_ = billing::spawn_billing(
     *sys_, topology,
     [url] {
-      return std::make_shared<persistence::ledger_repository>(url, random_id);
+      return std::make_shared<persistence::ledger_repository>(
+        url, billing::ordered_id);
     },
     std::make_shared<billing::sandbox_provider>(),
-    std::make_shared<system_clock>(), random_id);
+    std::make_shared<system_clock>(), billing::ordered_id);
 }
 
 local_billing::~local_billing() {

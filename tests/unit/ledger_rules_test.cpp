@@ -4,6 +4,9 @@
 
 #include <caf/test/unit_test.hpp>
 
+#include <chrono>
+#include <thread>
+
 #include "persistence/billing/ledger_plan.hpp"
 
 using namespace streamify;
@@ -191,4 +194,14 @@ CAF_TEST(array literals quote what PostgreSQL would misread) {
                   R"({"a","b\"c","d\\e",""})");
   CAF_CHECK_EQUAL(p::pg_array(std::vector<int64_t>{1, -2}), "{1,-2}");
   CAF_CHECK_EQUAL(p::pg_array(std::vector<int64_t>{}), "{}");
+}
+
+CAF_TEST(transaction ids are 32 hex characters ordered by time) {
+  auto a = ordered_id();
+  CAF_CHECK_EQUAL(a.size(), 32u);
+  CAF_CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto b = ordered_id();
+  CAF_CHECK_LESS(a, b);
+  CAF_CHECK_NOT_EQUAL(a.substr(12), b.substr(12));
 }
