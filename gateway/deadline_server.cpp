@@ -155,9 +155,15 @@ void deadline_server::linger_and_close(socket_t sock) {
   ::close(sock);
 }
 
-bool deadline_server::wait_for_request(socket_t sock) const {
+void deadline_server::widen_backlog(int backlog) {
+  if (svr_sock_ != INVALID_SOCKET)
+    ::listen(svr_sock_, backlog);
+}
+
+bool deadline_server::wait_for_request(socket_t sock,
+                                       std::chrono::seconds idle) const {
   // Wake up now and then so a stopping server closes idle keep-alives.
-  auto until = steady::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+  auto until = steady::now() + idle;
   while (svr_sock_ != INVALID_SOCKET) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       until - steady::now());
@@ -174,7 +180,12 @@ bool deadline_server::process_and_close_socket(socket_t sock) {
                        to_ms(write_timeout_sec_, write_timeout_usec_)};
   bool ret = false;
   for (auto left = keep_alive_max_count_; left > 0; --left) {
-    if (!strm.has_buffered() && !wait_for_request(sock))
+    // A new connection gets the header timeout to send its first request
+    // (its data may still be in retransmission); later ones the keep-alive.
+    auto idle = left == keep_alive_max_count_
+                  ? header_timeout_
+                  : std::chrono::seconds(keep_alive_timeout_sec_);
+    if (!strm.has_buffered() && !wait_for_request(sock, idle))
       break;
     strm.start_request(steady::now() + header_timeout_);
     bool connection_closed = false;

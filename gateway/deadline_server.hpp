@@ -20,6 +20,11 @@ public:
 
   uint64_t slow_headers_closed() const { return slow_closed_.load(); }
 
+  // httplib 0.11 listens with a backlog of 5: a burst of connections then
+  // overflows the accept queue and clients stall in SYN retransmits. Call
+  // after binding.
+  void widen_backlog(int backlog);
+
   // Called by a handler on this connection's thread: close the connection
   // after the response (its unread body makes it unusable).
   static void close_after_response();
@@ -28,7 +33,7 @@ protected:
   bool process_and_close_socket(socket_t sock) override;
 
 private:
-  bool wait_for_request(socket_t sock) const;
+  bool wait_for_request(socket_t sock, std::chrono::seconds idle) const;
   static void linger_and_close(socket_t sock);
 
   std::chrono::seconds header_timeout_;

@@ -248,13 +248,43 @@ void http_gateway::route(const std::string& method, const std::string& pattern,
     throw std::logic_error("unsupported method " + method);
 }
 
+void http_gateway::upload_route(const std::string& pattern, upload_handler h) {
+  server_.Post(to_regex(pattern), [this, pattern, h](
+                                    const httplib::Request& req,
+                                    httplib::Response& res,
+                                    const httplib::ContentReader& reader) {
+    current.route = pattern;
+    request_context ctx{req, res, current.request_id, clk_->now_s(),
+                        settings_.jwt_secret};
+    auto close_with = [&](const http_error& err) {
+      res.set_header("Connection", "close");
+      deadline_server::close_after_response();
+      write_error(res, err, current.request_id);
+    };
+    try {
+      h(ctx, reader);
+    } catch (const http_error& err) {
+      close_with(err);
+    } catch (const std::exception& e) {
+      spdlog::error("request {} on {} failed: {}", current.request_id, pattern,
+                    e.what());
+      close_with(http_error{500, "internal_error", "internal error"});
+    }
+  });
+}
+
 bool http_gateway::bind() {
+  bool bound;
   if (settings_.port == 0) {
     port_ = server_.bind_to_any_port(settings_.bind);
-    return port_ > 0;
+    bound = port_ > 0;
+  } else {
+    port_ = settings_.port;
+    bound = server_.bind_to_port(settings_.bind, settings_.port);
   }
-  port_ = settings_.port;
-  return server_.bind_to_port(settings_.bind, settings_.port);
+  if (bound)
+    server_.widen_backlog(1024);
+  return bound;
 }
 
 void http_gateway::run() {

@@ -37,6 +37,7 @@ struct gateway_settings {
   std::string cors_origin;
   bool metrics_public = true;
   std::string jwt_secret;
+  std::string data_dir = "var"; // uploads go to <data_dir>/videos
 };
 
 // What a route handler sees of one request.
@@ -58,6 +59,8 @@ struct request_context {
 class http_gateway {
 public:
   using handler = std::function<void(request_context&)>;
+  using upload_handler
+    = std::function<void(request_context&, const httplib::ContentReader&)>;
 
   http_gateway(caf::actor_system& sys, gateway_settings settings,
                directory& roles, std::shared_ptr<const clock> clk);
@@ -67,6 +70,9 @@ public:
   // each {name} matches one path segment (req.matches[1..]).
   void route(const std::string& method, const std::string& pattern,
              handler h);
+  // A POST whose body the handler reads itself, streaming (uploads). On an
+  // error the connection closes, as the body may be left unread.
+  void upload_route(const std::string& pattern, upload_handler h);
 
   bool bind();
   void run();
@@ -100,5 +106,8 @@ private:
 void add_auth_routes(http_gateway& gw);
 void add_billing_routes(http_gateway& gw);
 void add_ops_routes(http_gateway& gw);
+void add_catalog_routes(http_gateway& gw);
+void add_session_routes(http_gateway& gw);
+void add_stream_routes(http_gateway& gw);
 
 } // namespace streamify::gateway

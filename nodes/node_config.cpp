@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <stdexcept>
 
 #include <caf/atom.hpp>
 
@@ -10,7 +11,8 @@
 namespace streamify::node {
 
 const std::vector<std::string>& known_roles() {
-  static const std::vector<std::string> roles{"gateway", "auth", "billing"};
+  static const std::vector<std::string> roles{"gateway", "auth", "catalog",
+                                              "billing", "streaming"};
   return roles;
 }
 
@@ -20,7 +22,8 @@ node_config::node_config() {
   // tens with work stealing (toolchain.md).
   set("scheduler.policy", caf::atom("sharing"));
   opt_group{custom_options_, "global"}
-    .add(roles, "roles", "roles to host: all or a list of gateway,auth,billing")
+    .add(roles, "roles",
+         "roles to host: all or a list of gateway,auth,catalog,billing,streaming")
     .add(dev, "dev", "development mode: allow a generated JWT secret")
     .add(log_level, "log-level", "trace, debug, info, warn, error or off")
     .add(access_log, "access-log", "stdout, off or a file path")
@@ -57,8 +60,17 @@ node_config::node_config() {
     .add(auth_queue_limit, "queue-limit", "waiting requests before 503")
     .add(login_attempts, "login-attempts", "logins per address+email and window")
     .add(login_window, "login-window", "login throttle window in seconds");
-  opt_group{custom_options_, "catalog"}.add(catalog_db, "database-url",
-                                            "PostgreSQL URL of streamify_video");
+  opt_group{custom_options_, "catalog"}
+    .add(catalog_db, "database-url", "PostgreSQL URL of streamify_video")
+    .add(catalog_workers, "workers", "database workers of the catalog")
+    .add(catalog_media_workers, "media-workers",
+         "videos probed (ffprobe, ffmpeg) at the same time")
+    .add(catalog_queue_limit, "queue-limit",
+         "catalog database requests in flight before 503")
+    .add(catalog_media_timeout, "media-timeout",
+         "seconds one video's processing may take")
+    .add(catalog_categories, "categories",
+         "comma-separated video categories (general is the default)");
   opt_group{custom_options_, "streaming"}.add(
     streaming_db, "database-url", "PostgreSQL URL of streamify_streaming");
   opt_group{custom_options_, "billing"}
@@ -81,6 +93,17 @@ node_config::node_config() {
          "writes waiting in one wallet before 503");
   opt_group{custom_options_, "analytics"}.add(
     analytics_db, "database-url", "PostgreSQL URL of streamify_analytics");
+  opt_group{custom_options_, "streaming"}
+    .add(heartbeat_interval, "heartbeat-interval",
+         "seconds between a player's heartbeats")
+    .add(idle_timeout, "idle-timeout",
+         "seconds without a heartbeat before a session ends")
+    .add(streaming_workers, "workers", "session database workers");
+  opt_group{custom_options_, "billing"}
+    .add(billing_minute_seconds, "minute-seconds",
+         "seconds in a billed minute")
+    .add(platform_fee_bps, "platform-fee-bps",
+         "platform fee in basis points of each charged minute");
   opt_group{custom_options_, "storage"}
     .add(data_dir, "data-dir", "folder for uploaded media")
     .add(upload_limit, "upload-limit", "largest upload in bytes");
@@ -124,6 +147,7 @@ gateway::gateway_settings node_config::gateway_settings() const {
   s.cors_origin = cors_origin;
   s.metrics_public = metrics_public;
   s.jwt_secret = jwt_secret;
+  s.data_dir = data_dir;
   return s;
 }
 
@@ -134,6 +158,40 @@ auth::auth_settings node_config::auth_settings() const {
   s.queue_limit = static_cast<size_t>(auth_queue_limit);
   s.login_attempts = login_attempts;
   s.login_window_s = login_window;
+  return s;
+}
+
+catalog::catalog_settings node_config::catalog_settings() const {
+  catalog::catalog_settings s;
+  s.categories.clear();
+  std::istringstream in{catalog_categories};
+  for (std::string c; std::getline(in, c, ',');)
+    if (!c.empty())
+      s.categories.push_back(c);
+  if (std::find(s.categories.begin(), s.categories.end(), "general")
+      == s.categories.end())
+    s.categories.push_back("general");
+  s.queue_limit = static_cast<size_t>(std::max<int64_t>(1, catalog_queue_limit));
+  s.media_timeout = std::chrono::seconds(catalog_media_timeout);
+  return s;
+}
+
+streaming::streaming_settings node_config::streaming_settings() const {
+  auto positive = [](int64_t value, const char* name) {
+    if (value < 1)
+      throw std::invalid_argument(std::string{name} + " must be at least 1");
+    return value;
+  };
+  if (platform_fee_bps < 0 || platform_fee_bps > 10'000)
+    throw std::invalid_argument("billing.platform-fee-bps must be 0..10000");
+  streaming::streaming_settings s;
+  s.session.billing.minute_ms
+    = positive(billing_minute_seconds, "billing.minute-seconds") * 1000;
+  s.session.billing.heartbeat_interval_ms
+    = positive(heartbeat_interval, "streaming.heartbeat-interval") * 1000;
+  s.session.billing.idle_timeout_ms
+    = positive(idle_timeout, "streaming.idle-timeout") * 1000;
+  s.session.fee_bps = platform_fee_bps;
   return s;
 }
 

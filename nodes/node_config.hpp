@@ -7,6 +7,8 @@
 #include <caf/actor_system_config.hpp>
 
 #include "actors/auth/auth_actor.hpp"
+#include "actors/catalog/catalog_actor.hpp"
+#include "actors/streaming/streaming_actor.hpp"
 #include "actors/billing/billing_actor.hpp"
 #include "gateway/http_gateway.hpp"
 
@@ -23,6 +25,9 @@ public:
 
   gateway::gateway_settings gateway_settings() const;
   auth::auth_settings auth_settings() const;
+  catalog::catalog_settings catalog_settings() const;
+  // Throws std::invalid_argument naming a bad streaming/billing option.
+  streaming::streaming_settings streaming_settings() const;
   billing::billing_topology billing_topology() const;
 
   std::string roles = "all";
@@ -56,6 +61,12 @@ public:
   int64_t login_window = 60;
 
   std::string catalog_db = "postgresql://postgres@127.0.0.1:5433/streamify_video";
+  int64_t catalog_workers = 2;
+  int64_t catalog_media_workers = 1;
+  int64_t catalog_queue_limit = 256;
+  int64_t catalog_media_timeout = 1800;
+  std::string catalog_categories
+    = "general,music,education,gaming,sports,news,comedy,film,tech";
   std::string streaming_db
     = "postgresql://postgres@127.0.0.1:5433/streamify_streaming";
   std::string billing_db = "postgresql://postgres@127.0.0.1:5433/streamify_billing";
@@ -70,6 +81,13 @@ public:
   int64_t wallet_queue_limit = 4096;
   std::string analytics_db
     = "postgresql://postgres@127.0.0.1:5433/streamify_analytics";
+
+  // Viewing sessions (streaming role).
+  int64_t billing_minute_seconds = 60;
+  int64_t platform_fee_bps = 2000;
+  int64_t heartbeat_interval = 10;
+  int64_t idle_timeout = 30;
+  int64_t streaming_workers = 2;
 
   std::string data_dir = "var";
   int64_t upload_limit = int64_t{2} << 30;

@@ -1,5 +1,6 @@
 #include "nodes/roles.hpp"
 
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -10,10 +11,16 @@
 #include "actors/auth/auth_actor.hpp"
 #include "actors/auth/auth_worker.hpp"
 #include "actors/auth/validation.hpp"
+#include "actors/catalog/catalog_worker.hpp"
+#include "actors/catalog/media_worker.hpp"
 #include "actors/billing/billing_actor.hpp"
 #include "actors/billing/billing_rules.hpp"
 #include "actors/common/ids.hpp"
+#include "actors/streaming/session_store_worker.hpp"
+#include "actors/streaming/streaming_actor.hpp"
 #include "persistence/auth/user_repository.hpp"
+#include "persistence/catalog/video_repository.hpp"
+#include "persistence/streaming/session_repository.hpp"
 #include "persistence/billing/ledger_repository.hpp"
 #include "persistence/common/migrations.hpp"
 
@@ -58,6 +65,53 @@ caf::actor start_auth_role(caf::actor_system& sys, const node_config& cfg,
   auto role = sys.spawn(auth::auth_role, workers, cfg.auth_settings(), hasher,
                         clk);
   spdlog::info("auth role started with {} workers", workers.size());
+  return caf::actor_cast<caf::actor>(role);
+}
+
+caf::actor start_catalog_role(caf::actor_system& sys, const node_config& cfg,
+                              std::shared_ptr<const clock> clk) {
+  migrate_with_retry(cfg.catalog_db, "catalog",
+                     persistence::catalog_migrations());
+  auto paths = catalog::storage_under(cfg.data_dir);
+  std::filesystem::create_directories(paths.videos_dir);
+  std::filesystem::create_directories(paths.thumbnails_dir);
+  // Partial uploads of a node that stopped mid-upload.
+  for (const auto& entry : std::filesystem::directory_iterator(paths.videos_dir))
+    if (entry.path().extension() == ".part")
+      std::filesystem::remove(entry.path());
+  std::vector<catalog::catalog_worker_actor> workers;
+  for (int64_t i = 0; i < std::max<int64_t>(1, cfg.catalog_workers); ++i)
+    workers.push_back(sys.spawn<caf::detached>(
+      catalog::catalog_worker,
+      std::make_shared<persistence::video_repository>(cfg.catalog_db), paths));
+  std::vector<catalog::media_worker_actor> media;
+  catalog::media_tools tools;
+  tools.timeout_s = cfg.catalog_media_timeout;
+  for (int64_t i = 0; i < std::max<int64_t>(1, cfg.catalog_media_workers); ++i)
+    media.push_back(sys.spawn<caf::detached>(catalog::media_worker, paths, tools));
+  auto role = sys.spawn(catalog::catalog_role, workers, media,
+                        cfg.catalog_settings(), clk);
+  spdlog::info("catalog role started with {} database and {} media workers",
+               workers.size(), media.size());
+  return caf::actor_cast<caf::actor>(role);
+}
+
+caf::actor start_streaming_role(caf::actor_system& sys, const node_config& cfg,
+                                std::shared_ptr<const clock> clk,
+                                caf::actor billing, caf::actor catalog) {
+  auto settings = cfg.streaming_settings();
+  migrate_with_retry(cfg.streaming_db, "streaming",
+                     persistence::streaming_migrations());
+  auto live = persistence::session_repository{cfg.streaming_db}.live();
+  std::vector<streaming::session_store_actor> workers;
+  for (int64_t i = 0; i < std::max<int64_t>(1, cfg.streaming_workers); ++i)
+    workers.push_back(sys.spawn<caf::detached>(
+      streaming::session_store_worker,
+      std::make_shared<persistence::session_repository>(cfg.streaming_db)));
+  auto role = sys.spawn(streaming::streaming_role, settings, std::move(billing),
+                        std::move(catalog), workers, live, clk);
+  spdlog::info("streaming role started: {} live sessions resumed or swept",
+               live.size());
   return caf::actor_cast<caf::actor>(role);
 }
 

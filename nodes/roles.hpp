@@ -15,6 +15,15 @@ namespace streamify::node {
 caf::actor start_auth_role(caf::actor_system& sys, const node_config& cfg,
                            std::shared_ptr<const clock> clk);
 
+// Applies the catalog's migrations, makes the storage folders and spawns the
+// catalog role with its database and media workers.
+caf::actor start_catalog_role(caf::actor_system& sys, const node_config& cfg,
+                              std::shared_ptr<const clock> clk);
+// The streaming role: resumes the sessions stored as live (the idle ones end
+// with `timeout` at once). `billing` and `catalog` may be remote handles.
+caf::actor start_streaming_role(caf::actor_system& sys, const node_config& cfg,
+                                std::shared_ptr<const clock> clk,
+                                caf::actor billing, caf::actor catalog);
 // Applies the billing migrations, then spawns the ledger writers and readers
 // (detached, one connection each), the sandbox payment provider and the
 // billing router.

@@ -75,15 +75,21 @@ int run(node::node_config& cfg) {
   caf::actor_system sys{cfg};
   std::vector<caf::actor> started;
   gateway::directory dir{roles};
+  // Start order matters: streaming is handed the billing and catalog handles.
+  auto start = [&](const std::string& role, auto&& spawn) {
+    if (!hosts(role))
+      return;
+    started.push_back(spawn());
+    dir.set(role, started.back());
+  };
   try {
-    if (hosts("auth")) {
-      started.push_back(node::start_auth_role(sys, cfg, clk));
-      dir.set("auth", started.back());
-    }
-    if (hosts("billing")) {
-      started.push_back(node::start_billing_role(sys, cfg, clk));
-      dir.set("billing", started.back());
-    }
+    start("auth", [&] { return node::start_auth_role(sys, cfg, clk); });
+    start("catalog", [&] { return node::start_catalog_role(sys, cfg, clk); });
+    start("billing", [&] { return node::start_billing_role(sys, cfg, clk); });
+    start("streaming", [&] {
+      return node::start_streaming_role(sys, cfg, clk, dir.get("billing"),
+                                        dir.get("catalog"));
+    });
   } catch (const std::exception& e) {
     spdlog::error("cannot start: {}", e.what());
     for (auto& a : started)
@@ -97,6 +103,9 @@ int run(node::node_config& cfg) {
                                                  dir, clk);
     gateway::add_ops_routes(*gw);
     gateway::add_auth_routes(*gw);
+    gateway::add_catalog_routes(*gw);
+    gateway::add_session_routes(*gw);
+    gateway::add_stream_routes(*gw);
     gateway::add_billing_routes(*gw);
     if (!gw->bind()) {
       spdlog::error("cannot listen on {}:{}", cfg.http_bind, cfg.http_port);

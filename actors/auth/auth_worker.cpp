@@ -5,6 +5,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/common/errc.hpp"
+#include "actors/common/guarded.hpp"
 #include "actors/common/ids.hpp"
 #include "persistence/common/pg_connection.hpp"
 
@@ -12,17 +13,7 @@ namespace streamify::auth {
 
 namespace {
 
-template <class T, class F>
-caf::result<T> guarded(F f) {
-  try {
-    return f();
-  } catch (const persistence::unavailable&) {
-    return fail(errc::unavailable, "database_unavailable",
-                "the account database is unreachable, try again shortly");
-  } catch (const std::exception&) {
-    return fail(errc::internal, "internal_error", "internal error");
-  }
-}
+constexpr const char* db = "the account database";
 
 caf::error invalid_credentials() {
   return fail(errc::unauthenticated, "invalid_credentials",
@@ -48,7 +39,7 @@ auth_worker(auth_worker_actor::stateful_pointer<auth_worker_state> self,
   return {
     [self](register_atom, register_request& req) -> caf::result<user_info> {
       auto& st = self->state;
-      return guarded<user_info>([&]() -> caf::result<user_info> {
+      return guarded<user_info>(db, [&]() -> caf::result<user_info> {
         persistence::user_row row{random_id(),
                                   req.email,
                                   ascii_lower(req.email),
@@ -64,7 +55,7 @@ auth_worker(auth_worker_actor::stateful_pointer<auth_worker_state> self,
     },
     [self](login_atom, login_request& req) -> caf::result<user_info> {
       auto& st = self->state;
-      return guarded<user_info>([&]() -> caf::result<user_info> {
+      return guarded<user_info>(db, [&]() -> caf::result<user_info> {
         auto row = st.store->find_by_email(ascii_lower(req.email));
         if (!row) {
           st.hasher->burn(req.password);
@@ -76,7 +67,7 @@ auth_worker(auth_worker_actor::stateful_pointer<auth_worker_state> self,
       });
     },
     [self](get_user_atom, std::string& id) -> caf::result<user_info> {
-      return guarded<user_info>([&]() -> caf::result<user_info> {
+      return guarded<user_info>(db, [&]() -> caf::result<user_info> {
         auto row = self->state.store->find_by_id(id);
         if (!row)
           return fail(errc::not_found, "user_not_found", "no such user");
@@ -85,7 +76,7 @@ auth_worker(auth_worker_actor::stateful_pointer<auth_worker_state> self,
     },
     [self](update_atom, profile_update& req) -> caf::result<user_info> {
       auto& st = self->state;
-      return guarded<user_info>([&]() -> caf::result<user_info> {
+      return guarded<user_info>(db, [&]() -> caf::result<user_info> {
         auto row = st.store->find_by_id(req.user_id);
         if (!row)
           return fail(errc::not_found, "user_not_found", "no such user");
@@ -103,7 +94,7 @@ auth_worker(auth_worker_actor::stateful_pointer<auth_worker_state> self,
       });
     },
     [self](ping_atom) -> caf::result<bool> {
-      return guarded<bool>([&]() -> caf::result<bool> {
+      return guarded<bool>(db, [&]() -> caf::result<bool> {
         self->state.store->ping();
         return true;
       });

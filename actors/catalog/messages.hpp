@@ -2,9 +2,16 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/optional.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/common/messages.hpp"
 
 namespace streamify::catalog {
 
@@ -41,11 +48,130 @@ typename Inspector::result_type inspect(Inspector& f, video_info& x) {
            x.file_name, x.mime_type, x.size_bytes, x.views, x.created_at_ms);
 }
 
-// Cross-role protocol of the catalog role (the full typed interface lives
-// with the catalog actor):
+// A creator's upload whose file already lies in the storage folder.
+struct new_video {
+  std::string owner_id;
+  std::string owner_display_name;
+  std::string title;
+  std::string description;
+  std::string category;
+  int64_t price_per_minute_cents = 0;
+  std::string file_name;
+  std::string mime_type;
+  int64_t size_bytes = 0;
+};
+
+// List and search. An empty owner_id lists ready videos for everyone; a set
+// one lists that owner's videos in any status (deleted ones excepted).
+struct video_query {
+  std::string q;
+  std::string category;
+  std::string sort = "new"; // new, popular, price_asc, price_desc
+  int64_t limit = 20;
+  std::string cursor;
+  std::string owner_id;
+};
+
+struct video_page {
+  std::vector<video_info> items;
+  std::string next_cursor; // empty on the last page
+};
+
+// PATCH by `requester_id`; unset fields stay as they are.
+struct video_update {
+  std::string video_id;
+  std::string requester_id;
+  caf::optional<std::string> title;
+  caf::optional<std::string> description;
+  caf::optional<int64_t> price_per_minute_cents;
+  caf::optional<std::string> category;
+};
+
+// What ffprobe found and whether a thumbnail was written.
+struct media_facts {
+  bool ok = false;
+  std::string failure_reason;
+  int64_t duration_ms = 0;
+  std::string video_codec;
+  std::string audio_codec;
+  int64_t width = 0;
+  int64_t height = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, new_video& x) {
+  return f(caf::meta::type_name("new_video"), x.owner_id, x.owner_display_name,
+           x.title, x.description, x.category, x.price_per_minute_cents,
+           x.file_name, x.mime_type, x.size_bytes);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, video_query& x) {
+  return f(caf::meta::type_name("video_query"), x.q, x.category, x.sort,
+           x.limit, x.cursor, x.owner_id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, video_page& x) {
+  return f(caf::meta::type_name("video_page"), x.items, x.next_cursor);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, video_update& x) {
+  return f(caf::meta::type_name("video_update"), x.video_id, x.requester_id,
+           x.title, x.description, x.price_per_minute_cents, x.category);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, media_facts& x) {
+  return f(caf::meta::type_name("media_facts"), x.ok, x.failure_reason,
+           x.duration_ms, x.video_codec, x.audio_codec, x.width, x.height);
+}
+
+using create_video_atom = caf::atom_constant<caf::atom("vid_create")>;
+using list_videos_atom = caf::atom_constant<caf::atom("vid_list")>;
+using update_video_atom = caf::atom_constant<caf::atom("vid_update")>;
+using delete_video_atom = caf::atom_constant<caf::atom("vid_remove")>;
+using process_atom = caf::atom_constant<caf::atom("vid_probe")>;
+using media_done_atom = caf::atom_constant<caf::atom("vid_media")>;
+using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using resume_atom = caf::atom_constant<caf::atom("vid_resume")>;
+
+// The catalog role as other roles and the gateway see it.
 //   (get_video_atom, video_id)                 -> video_info | not_found
+//       any status but deleted, for other roles
+//   (get_video_atom, video_id, requester_id)   -> video_info | not_found
+//       ready ones for everyone, any status for the owner (gateway)
 //   (subscribe_atom, caf::actor listener)      -> void; the listener then gets
 //   (video_deleted_atom, video_id)                 for every deleted video
 //   (view_counted_atom, video_id, session_id)  -> void, idempotent per session
+//   (delete_video_atom, video_id, requester_id) -> true | forbidden | not_found
+using catalog_actor = caf::typed_actor<
+  caf::replies_to<get_video_atom, std::string>::with<video_info>,
+  caf::replies_to<get_video_atom, std::string, std::string>::with<video_info>,
+  caf::reacts_to<subscribe_atom, caf::actor>,
+  caf::reacts_to<view_counted_atom, std::string, std::string>,
+  caf::replies_to<create_video_atom, new_video>::with<video_info>,
+  caf::replies_to<list_videos_atom, video_query>::with<video_page>,
+  caf::replies_to<update_video_atom, video_update>::with<video_info>,
+  caf::replies_to<delete_video_atom, std::string, std::string>::with<bool>,
+  caf::replies_to<status_atom>::with<role_status>>;
+
+// Blocking database and file work of the catalog role, one request at a time.
+// Requests arrive validated; ownership is checked here against the row.
+using catalog_worker_actor = caf::typed_actor<
+  caf::replies_to<get_video_atom, std::string>::with<video_info>,
+  caf::replies_to<create_video_atom, video_info>::with<video_info>,
+  caf::replies_to<list_videos_atom, video_query>::with<std::vector<video_info>>,
+  caf::replies_to<update_video_atom, video_update>::with<video_info>,
+  caf::replies_to<delete_video_atom, std::string, std::string>::with<video_info>,
+  caf::replies_to<media_done_atom, std::string, media_facts>::with<video_info>,
+  caf::replies_to<view_counted_atom, std::string, std::string>::with<bool>,
+  caf::replies_to<resume_atom>::with<std::vector<video_info>>,
+  caf::replies_to<ping_atom>::with<bool>>;
+
+// Probes one stored file and writes its thumbnail (ffprobe, ffmpeg).
+using media_worker_actor = caf::typed_actor<
+  caf::replies_to<process_atom, std::string, std::string>::with<media_facts>>;
 
 } // namespace streamify::catalog

@@ -4,9 +4,11 @@
 #include <caf/message.hpp>
 
 #include "actors/auth/messages.hpp"
+#include "actors/catalog/messages.hpp"
 #include "actors/billing/messages.hpp"
 #include "actors/common/errc.hpp"
 #include "actors/common/messages.hpp"
+#include "actors/streaming/messages.hpp"
 
 namespace streamify {
 
@@ -25,6 +27,29 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<auth::profile_update>(
     "streamify::auth::profile_update");
   cfg.add_message_type<auth::auth_result>("streamify::auth::auth_result");
+  cfg.add_message_type<catalog::video_info>("streamify::catalog::video_info");
+  cfg.add_message_type<std::vector<catalog::video_info>>(
+    "std::vector<streamify::catalog::video_info>");
+  cfg.add_message_type<catalog::new_video>("streamify::catalog::new_video");
+  cfg.add_message_type<catalog::video_query>("streamify::catalog::video_query");
+  cfg.add_message_type<catalog::video_page>("streamify::catalog::video_page");
+  cfg.add_message_type<catalog::video_update>(
+    "streamify::catalog::video_update");
+  cfg.add_message_type<catalog::media_facts>("streamify::catalog::media_facts");
+  cfg.add_message_type<streaming::start_request>(
+    "streamify::streaming::start_request");
+  cfg.add_message_type<streaming::heartbeat_request>(
+    "streamify::streaming::heartbeat_request");
+  cfg.add_message_type<streaming::session_view>(
+    "streamify::streaming::session_view");
+  cfg.add_message_type<streaming::history_request>(
+    "streamify::streaming::history_request");
+  cfg.add_message_type<streaming::history_item>(
+    "streamify::streaming::history_item");
+  cfg.add_message_type<streaming::history_page>(
+    "streamify::streaming::history_page");
+  cfg.add_message_type<persistence::session_row>(
+    "streamify::persistence::session_row");
   cfg.add_message_type<billing::charge_request>(
     "streamify::billing::charge_request");
   cfg.add_message_type<billing::charge_result>(

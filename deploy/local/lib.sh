@@ -21,7 +21,11 @@ STREAMIFY_DEB_PACKAGES=(
   libspdlog-dev libfmt-dev libsodium-dev libssl-dev
   postgresql postgresql-contrib
   ffmpeg curl wrk nginx-light
+  chromium
 )
+# Node.js runs the browser tests (tests/browser); a machine that already has
+# one (Debian's or NodeSource's, which bundles npm) keeps it.
+command -v node >/dev/null 2>&1 || STREAMIFY_DEB_PACKAGES+=(nodejs npm)
 
 STREAMIFY_PG_BINDIR="${STREAMIFY_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
 
@@ -78,6 +82,22 @@ streamify_install_deps() (
     return "$rc"
   fi
   rm -f "$log"
+)
+
+# ---------------------------------------------------------------------------
+# npm packages of the browser tests
+
+# streamify_browser_test_deps — installs tests/browser/node_modules (playwright-core)
+# with `npm ci`, again only when package-lock.json is newer than the last install.
+streamify_browser_test_deps() (
+  local dir=$STREAMIFY_ROOT/tests/browser
+  local stamp=$dir/node_modules/.package-lock.json
+  [[ -f $stamp && $stamp -nt $dir/package-lock.json ]] && return 0
+  if ! command -v npm >/dev/null; then
+    streamify_log "npm is missing: the browser tests need Node.js 20 and npm"
+    return 1
+  fi
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
 )
 
 # ---------------------------------------------------------------------------
@@ -223,6 +243,11 @@ streamify_build() (
 
   if command -v ccache >/dev/null; then
     export CCACHE_DIR="${CCACHE_DIR:-${HOME:-/root}/.cache/streamify-ccache}"
+    # Relative paths let every clone share the cache; the sloppiness makes
+    # precompiled headers cacheable.
+    export CCACHE_BASEDIR="$STREAMIFY_ROOT"
+    export CCACHE_SLOPPINESS="pch_external_checksum,include_file_mtime,include_file_ctime,time_macros"
+    export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
     args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   fi
 

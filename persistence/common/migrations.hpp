@@ -18,6 +18,8 @@ void migrate(const std::string& url, const std::string& domain,
              const std::vector<migration>& migrations);
 
 const std::vector<migration>& auth_migrations();
+const std::vector<migration>& catalog_migrations();
+const std::vector<migration>& streaming_migrations();
 const std::vector<migration>& billing_migrations();
 
 } // namespace streamify::persistence

@@ -1,0 +1,319 @@
+#include "actors/catalog/catalog_actor.hpp"
+
+#include <algorithm>
+
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/catalog/catalog_rules.hpp"
+#include "actors/common/errc.hpp"
+#include "actors/common/ids.hpp"
+
+namespace streamify::catalog {
+
+namespace {
+
+using self_ptr = catalog_actor::stateful_pointer<catalog_state>;
+
+caf::error invalid(std::string message) {
+  return fail(errc::invalid, "invalid_field", std::move(message));
+}
+
+caf::error not_found() {
+  return fail(errc::not_found, "video_not_found", "no such video");
+}
+
+bool full(self_ptr self) {
+  auto& st = self->state;
+  if (st.in_flight < st.settings.queue_limit && !st.workers.empty())
+    return false;
+  ++st.rejected_overloaded;
+  return true;
+}
+
+caf::error overloaded() {
+  return fail(errc::overloaded, "catalog_overloaded",
+              "the catalog is busy, try again shortly");
+}
+
+// One request to the next database worker; `on_value` or `on_error` runs
+// with its answer.
+template <class In, class OnValue, class OnError, class... Ts>
+void ask_worker(self_ptr self, OnValue on_value, OnError on_error, Ts... xs) {
+  auto& st = self->state;
+  ++st.in_flight;
+  auto w = st.workers[st.next_worker++ % st.workers.size()];
+  self->request(w, st.settings.worker_timeout, xs...)
+    .then(
+      [self, on_value](In& x) mutable {
+        --self->state.in_flight;
+        on_value(x);
+      },
+      [self, on_error](caf::error& err) mutable {
+        --self->state.in_flight;
+        on_error(err);
+      });
+}
+
+// Forwards a request to a worker and its answer, value or error, back.
+template <class Out, class... Ts>
+caf::result<Out> relay(self_ptr self, Ts... xs) {
+  if (full(self))
+    return overloaded();
+  auto rp = self->make_response_promise<Out>();
+  ask_worker<Out>(
+    self, [rp](Out& x) mutable { rp.deliver(std::move(x)); },
+    [rp](caf::error& err) mutable { rp.deliver(std::move(err)); }, xs...);
+  return rp;
+}
+
+void record_media(self_ptr self, const std::string& id, media_facts facts) {
+  auto& st = self->state;
+  --st.processing;
+  ++(facts.ok ? st.processed_total : st.failed_total);
+  ask_worker<video_info>(
+    self, [](video_info&) {}, [](caf::error&) {}, media_done_atom::value, id,
+    std::move(facts));
+}
+
+void start_processing(self_ptr self, const video_info& video) {
+  auto& st = self->state;
+  if (st.media.empty())
+    return;
+  ++st.processing;
+  auto m = st.media[st.next_media++ % st.media.size()];
+  auto id = video.id;
+  self->request(m, st.settings.media_timeout, process_atom::value, video.id,
+                video.file_name)
+    .then([self, id](media_facts& facts) { record_media(self, id, facts); },
+          [self, id](caf::error&) {
+            media_facts facts;
+            facts.failure_reason = "processing did not finish in time";
+            record_media(self, id, facts);
+          });
+}
+
+std::string check_new(new_video& v, const catalog_settings& settings) {
+  for (auto msg : {check_title(v.title), check_description(v.description),
+                   check_price(v.price_per_minute_cents),
+                   check_category(v.category, settings.categories)})
+    if (!msg.empty())
+      return msg;
+  return {};
+}
+
+std::string check_update(video_update& u, const catalog_settings& settings) {
+  if (u.title)
+    if (auto msg = check_title(*u.title); !msg.empty())
+      return msg;
+  if (u.description)
+    if (auto msg = check_description(*u.description); !msg.empty())
+      return msg;
+  if (u.price_per_minute_cents)
+    if (auto msg = check_price(*u.price_per_minute_cents); !msg.empty())
+      return msg;
+  if (u.category)
+    if (auto msg = check_category(*u.category, settings.categories);
+        !msg.empty())
+      return msg;
+  return {};
+}
+
+caf::error check_query(video_query& q) {
+  if (auto msg = check_sort(q.sort); !msg.empty())
+    return invalid(msg);
+  if (q.limit < 1 || q.limit > 100)
+    return invalid("limit must be from 1 to 100");
+  if (q.q.size() > 200 || !valid_utf8(q.q))
+    return invalid("q must be UTF-8 text of at most 200 bytes");
+  int64_t value;
+  std::string id;
+  if (!q.cursor.empty() && !parse_cursor(q.cursor, q.sort, value, id))
+    return fail(errc::bad_request, "invalid_cursor",
+                "cursor is not one this list handed out for this sort");
+  return {};
+}
+
+} // namespace
+
+catalog_actor::behavior_type
+catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
+             std::vector<media_worker_actor> media, catalog_settings settings,
+             std::shared_ptr<const clock> clk) {
+  auto& st = self->state;
+  st.workers = std::move(workers);
+  st.media = std::move(media);
+  for (auto& w : st.workers)
+    self->link_to(w);
+  for (auto& m : st.media)
+    self->link_to(m);
+  st.settings = std::move(settings);
+  st.clk = std::move(clk);
+  // Uploads a stopped node left unprocessed are probed again.
+  if (!st.workers.empty())
+    ask_worker<std::vector<video_info>>(
+      self,
+      [self](std::vector<video_info>& pending) {
+        for (const auto& video : pending)
+          start_processing(self, video);
+      },
+      [](caf::error&) {}, resume_atom::value);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& ls = self->state.listeners;
+    ls.erase(std::remove_if(ls.begin(), ls.end(),
+                            [&](const caf::actor& l) {
+                              return l.address() == dm.source;
+                            }),
+             ls.end());
+  });
+  return {
+    [self](get_video_atom, const std::string& id) -> caf::result<video_info> {
+      return relay<video_info>(self, get_video_atom::value, id);
+    },
+    [self](get_video_atom, const std::string& id,
+           const std::string& requester) -> caf::result<video_info> {
+      if (full(self))
+        return overloaded();
+      auto rp = self->make_response_promise<video_info>();
+      ask_worker<video_info>(
+        self,
+        [rp, requester](video_info& v) mutable {
+          if (v.status != "ready" && v.owner_id != requester)
+            rp.deliver(not_found());
+          else
+            rp.deliver(std::move(v));
+        },
+        [rp](caf::error& err) mutable { rp.deliver(std::move(err)); },
+        get_video_atom::value, id);
+      return rp;
+    },
+    [self](subscribe_atom, const caf::actor& listener) {
+      if (!listener)
+        return;
+      self->monitor(listener);
+      self->state.listeners.push_back(listener);
+    },
+    [self](view_counted_atom, const std::string& video_id,
+           const std::string& session_id) {
+      if (self->state.workers.empty())
+        return;
+      ask_worker<bool>(
+        self, [](bool) {}, [](caf::error&) {}, view_counted_atom::value,
+        video_id, session_id);
+    },
+    [self](create_video_atom, new_video& v) -> caf::result<video_info> {
+      auto& st = self->state;
+      if (auto msg = check_new(v, st.settings); !msg.empty())
+        return invalid(msg);
+      if (v.file_name.empty() || v.mime_type.empty() || v.owner_id.empty())
+        return fail(errc::bad_request, "missing_file", "the video file is missing");
+      if (full(self))
+        return overloaded();
+      video_info video{random_id(),
+                       std::move(v.owner_id),
+                       std::move(v.owner_display_name),
+                       std::move(v.title),
+                       std::move(v.description),
+                       std::move(v.category),
+                       v.price_per_minute_cents,
+                       0,
+                       "processing",
+                       "",
+                       std::move(v.file_name),
+                       std::move(v.mime_type),
+                       v.size_bytes,
+                       0,
+                       st.clk->now_ms()};
+      auto rp = self->make_response_promise<video_info>();
+      ask_worker<video_info>(
+        self,
+        [self, rp](video_info& created) mutable {
+          rp.deliver(created);
+          start_processing(self, created);
+        },
+        [rp](caf::error& err) mutable { rp.deliver(std::move(err)); },
+        create_video_atom::value, std::move(video));
+      return rp;
+    },
+    [self](list_videos_atom, video_query& q) -> caf::result<video_page> {
+      if (auto err = check_query(q))
+        return err;
+      if (full(self))
+        return overloaded();
+      auto rp = self->make_response_promise<video_page>();
+      auto limit = static_cast<size_t>(q.limit);
+      auto sort = q.sort;
+      ++q.limit; // one more tells whether another page follows
+      ask_worker<std::vector<video_info>>(
+        self,
+        [rp, limit, sort](std::vector<video_info>& items) mutable {
+          video_page page;
+          if (items.size() > limit) {
+            items.resize(limit);
+            page.next_cursor = make_cursor(sort, items.back());
+          }
+          page.items = std::move(items);
+          rp.deliver(std::move(page));
+        },
+        [rp](caf::error& err) mutable { rp.deliver(std::move(err)); },
+        list_videos_atom::value, std::move(q));
+      return rp;
+    },
+    [self](update_video_atom, video_update& u) -> caf::result<video_info> {
+      if (auto msg = check_update(u, self->state.settings); !msg.empty())
+        return invalid(msg);
+      return relay<video_info>(self, update_video_atom::value, std::move(u));
+    },
+    [self](delete_video_atom, const std::string& id,
+           const std::string& requester) -> caf::result<bool> {
+      if (full(self))
+        return overloaded();
+      auto rp = self->make_response_promise<bool>();
+      ask_worker<video_info>(
+        self,
+        [self, rp](video_info& deleted) mutable {
+          for (auto& l : self->state.listeners)
+            caf::anon_send(l, video_deleted_atom::value, deleted.id);
+          rp.deliver(true);
+        },
+        [rp](caf::error& err) mutable { rp.deliver(std::move(err)); },
+        delete_video_atom::value, id, requester);
+      return rp;
+    },
+    [self](status_atom) -> caf::result<role_status> {
+      auto& st = self->state;
+      role_status status{"catalog", false, "", {}};
+      status.gauges = {
+        {"in_flight", static_cast<int64_t>(st.in_flight)},
+        {"workers", static_cast<int64_t>(st.workers.size())},
+        {"media_workers", static_cast<int64_t>(st.media.size())},
+        {"videos_processing", st.processing},
+        {"videos_processed_total", st.processed_total},
+        {"videos_failed_total", st.failed_total},
+        {"rejected_overloaded_total", st.rejected_overloaded},
+        {"listeners", static_cast<int64_t>(st.listeners.size())},
+      };
+      if (st.workers.empty()) {
+        status.detail = "no workers";
+        return status;
+      }
+      auto rp = self->make_response_promise<role_status>();
+      ask_worker<bool>(
+        self,
+        [rp, status](bool) mutable {
+          status.ready = true;
+          rp.deliver(status);
+        },
+        [rp, status](caf::error&) mutable {
+          status.detail = "database unreachable";
+          rp.deliver(status);
+        },
+        ping_atom::value);
+      return rp;
+    },
+  };
+}
+
+} // namespace streamify::catalog

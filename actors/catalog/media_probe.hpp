@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "actors/catalog/messages.hpp"
+
+namespace streamify::catalog {
+
+struct media_tools {
+  std::string ffprobe = "ffprobe";
+  std::string ffmpeg = "ffmpeg";
+  int64_t timeout_s = 600; // per tool run; a stuck one is killed
+};
+
+// Runs ffprobe on a stored video for duration, codecs and size, then ffmpeg
+// for a JPEG thumbnail at about 10% of the duration. Blocking: call it from a
+// detached actor only.
+media_facts probe_media(const std::string& video_path,
+                        const std::string& thumbnail_path,
+                        const media_tools& tools);
+
+// Parses ffprobe's JSON (-show_format -show_streams).
+media_facts parse_probe(const std::string& json);
+
+} // namespace streamify::catalog

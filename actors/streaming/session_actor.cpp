@@ -1,0 +1,320 @@
+#include "actors/streaming/session_actor.hpp"
+
+#include <algorithm>
+
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/billing/messages.hpp"
+#include "actors/common/errc.hpp"
+
+namespace streamify::streaming {
+
+namespace {
+
+using self_ptr = session_actor::stateful_pointer<session_actor_state>;
+using promise = caf::typed_response_promise<session_view>;
+
+bool is(const caf::error& err, errc code) {
+  return err.category() == caf::atom("streamify")
+         && err.code() == static_cast<uint8_t>(code);
+}
+
+int64_t now_ms(self_ptr self) {
+  return self->state.peers.clk->now_ms();
+}
+
+// Copies the billing state into the row that is persisted and shown.
+const persistence::session_row& snapshot(self_ptr self) {
+  auto& st = self->state;
+  auto& r = st.row;
+  r.state = to_string(st.bill.state);
+  r.minutes_paid = st.bill.minutes_paid;
+  r.billed_ms = st.bill.billed_ms;
+  r.position_ms = st.bill.position_ms;
+  r.playing = st.bill.playing;
+  r.last_heartbeat_ms = st.bill.last_heartbeat_ms;
+  r.last_seq = st.bill.last_seq;
+  return r;
+}
+
+session_view view(self_ptr self) {
+  return to_view(snapshot(self),
+                 self->state.settings.billing.heartbeat_interval_ms / 1000);
+}
+
+void save(self_ptr self) {
+  auto& st = self->state;
+  st.last_saved_ms = now_ms(self);
+  self->request(st.peers.store, st.settings.store_timeout, save_atom::value,
+                snapshot(self))
+    .then([](bool) {},
+          [self](caf::error& err) {
+            self->state.last_saved_ms = 0; // the next heartbeat writes again
+            spdlog::warn("session {}: not saved: {}", self->state.row.id,
+                         self->system().render(err));
+          });
+}
+
+void save_if_due(self_ptr self) {
+  auto& st = self->state;
+  if (now_ms(self) - st.last_saved_ms >= st.settings.save_interval_ms)
+    save(self);
+}
+
+void count_view(self_ptr self) {
+  auto& st = self->state;
+  if (st.row.view_counted || st.row.viewer_id == st.row.owner_id)
+    return;
+  bool paid_minute_0 = st.bill.charges && st.bill.minutes_paid >= 1;
+  bool free_reached = !st.bill.charges && free_view_reached(st.bill);
+  if (!paid_minute_0 && !free_reached)
+    return;
+  st.row.view_counted = true;
+  if (st.peers.catalog)
+    caf::anon_send(st.peers.catalog, catalog::view_counted_atom::value,
+                   st.row.video_id, st.row.id);
+}
+
+// Runs what arrived while a charge was in flight, until the next charge.
+void run_deferred(self_ptr self) {
+  auto& st = self->state;
+  while (!st.charging && !st.deferred.empty()) {
+    auto next = std::move(st.deferred.front());
+    st.deferred.pop_front();
+    next();
+  }
+}
+
+// Charges every due minute in order, stopping at the first failure, then
+// calls `done` with that failure (or none). Each minute's key is fixed by
+// session and index, so a retry after a timeout never charges twice.
+void charge_due(self_ptr self, std::function<void(caf::error)> done) {
+  auto& st = self->state;
+  auto minute = due_minute(st.bill, st.settings.billing);
+  if (!minute) {
+    done(caf::error{});
+    return;
+  }
+  if (!st.peers.billing) {
+    on_billing_unreachable(st.bill, st.settings.billing);
+    done(fail(errc::unavailable, "billing_unavailable",
+              "the wallet is unreachable, try again shortly"));
+    return;
+  }
+  st.charging = true;
+  billing::charge_request req{st.row.viewer_id, st.row.owner_id, st.row.id,
+                              st.row.video_id,  *minute,         st.row.price_cents,
+                              st.row.fee_bps};
+  self->request(st.peers.billing, st.settings.billing_timeout,
+                billing::charge_atom::value, std::move(req))
+    .then(
+      [self, done](billing::charge_result& res) {
+        auto& st = self->state;
+        st.charging = false;
+        on_charged(st.bill);
+        st.row.charged_cents += res.amount_cents;
+        st.row.balance_cents = res.balance_cents;
+        count_view(self);
+        charge_due(self, done);
+      },
+      [self, done](caf::error& err) {
+        auto& st = self->state;
+        st.charging = false;
+        if (is(err, errc::payment_required)) {
+          on_insufficient_funds(st.bill, st.settings.billing);
+          done(std::move(err));
+          return;
+        }
+        on_billing_unreachable(st.bill, st.settings.billing);
+        spdlog::warn("session {}: minute {} not charged: {}", st.row.id,
+                     st.bill.minutes_paid, self->system().render(err));
+        done(fail(errc::unavailable, "billing_unavailable",
+                  "the wallet did not answer, try again shortly"));
+      });
+}
+
+void finish(self_ptr self, const std::string& reason) {
+  auto& st = self->state;
+  st.bill.state = session_state::ended;
+  st.row.end_reason = reason;
+  st.row.ended_at_ms = now_ms(self);
+  if (reason == "timeout") // a sweep after a restart may come much later
+    st.row.ended_at_ms = std::min(st.row.ended_at_ms,
+                                  st.bill.last_heartbeat_ms
+                                    + st.settings.billing.idle_timeout_ms);
+  auto final_view = view(self);
+  self->send(st.peers.role, session_ended_atom::value, final_view);
+  if (!st.confirmed) {
+    self->quit(); // nothing was paid or stored
+    return;
+  }
+  self->request(st.peers.store, st.settings.store_timeout, save_atom::value,
+                snapshot(self))
+    .then([self](bool) { self->quit(); },
+          [self](caf::error& err) {
+            spdlog::error("session {}: end not saved: {}", self->state.row.id,
+                          self->system().render(err));
+            self->quit();
+          });
+}
+
+void confirm(self_ptr self) {
+  self->state.confirmed = true;
+  count_view(self);
+  save(self);
+}
+
+void start(self_ptr self, promise rp) {
+  auto& st = self->state;
+  if (st.confirmed || st.bill.state == session_state::ended) {
+    rp.deliver(view(self));
+    return;
+  }
+  charge_due(self, [self, rp](caf::error err) mutable {
+    if (!err) {
+      confirm(self);
+      rp.deliver(view(self));
+    } else if (is(err, errc::payment_required)) {
+      rp.deliver(std::move(err)); // the role forgets the session
+      self->quit();
+      return;
+    } else {
+      rp.deliver(std::move(err));
+    }
+    run_deferred(self);
+  });
+}
+
+void beat(self_ptr self, const heartbeat_request& req, promise rp) {
+  auto& st = self->state;
+  heartbeat hb{req.position_ms, req.playing, std::nullopt};
+  if (req.seq)
+    hb.seq = *req.seq;
+  if (st.bill.state == session_state::ended || is_stale(st.bill, hb)) {
+    rp.deliver(view(self));
+    return;
+  }
+  if (!st.confirmed) {
+    rp.deliver(fail(errc::unavailable, "session_starting",
+                    "the session's first minute is not confirmed yet"));
+    return;
+  }
+  apply_heartbeat(st.bill, hb, now_ms(self), st.settings.billing);
+  auto paid_before = st.bill.minutes_paid;
+  auto counted_before = st.row.view_counted;
+  count_view(self);
+  charge_due(self, [self, rp, paid_before,
+                    counted_before](caf::error err) mutable {
+    auto& st = self->state;
+    if (st.bill.minutes_paid != paid_before
+        || st.row.view_counted != counted_before)
+      save(self);
+    else
+      save_if_due(self);
+    if (err && !is(err, errc::payment_required))
+      rp.deliver(std::move(err));
+    else
+      rp.deliver(view(self));
+    run_deferred(self);
+  });
+}
+
+void check_idle(self_ptr self) {
+  auto& st = self->state;
+  if (st.bill.state == session_state::ended)
+    return;
+  auto left = idle_left_ms(st.bill, now_ms(self), st.settings.billing);
+  if (left <= 0)
+    finish(self, "timeout");
+  else
+    self->delayed_send(self, std::chrono::milliseconds(left),
+                       idle_check_atom::value);
+}
+
+// Runs `f` now, or after the charge in flight.
+template <class F>
+void when_idle(self_ptr self, F f) {
+  if (self->state.charging)
+    self->state.deferred.emplace_back(std::move(f));
+  else
+    f();
+}
+
+} // namespace
+
+session_view to_view(const persistence::session_row& row,
+                     int64_t heartbeat_interval_s) {
+  return session_view{row.id,
+                      row.viewer_id,
+                      row.video_id,
+                      row.state,
+                      row.price_cents,
+                      row.minutes_paid,
+                      row.charged_cents,
+                      row.billed_ms,
+                      row.position_ms,
+                      row.balance_cents,
+                      heartbeat_interval_s,
+                      row.end_reason};
+}
+
+session_actor::behavior_type
+session(self_ptr self, persistence::session_row row, bool resumed,
+        session_settings settings, session_peers peers) {
+  auto& st = self->state;
+  st.settings = std::move(settings);
+  st.peers = std::move(peers);
+  st.bill.state = parse_session_state(row.state).value_or(session_state::active);
+  st.bill.charges = row.price_cents > 0 && row.viewer_id != row.owner_id;
+  st.bill.duration_ms = row.duration_ms;
+  st.bill.minutes_paid = row.minutes_paid;
+  st.bill.billed_ms = row.billed_ms;
+  st.bill.position_ms = row.position_ms;
+  st.bill.playing = row.playing;
+  st.bill.last_heartbeat_ms = row.last_heartbeat_ms;
+  st.bill.last_seq = row.last_seq;
+  st.row = std::move(row);
+  st.confirmed = resumed;
+  st.last_saved_ms = resumed ? now_ms(self) : 0;
+  check_idle(self);
+  return {
+    [self](start_atom) -> caf::result<session_view> {
+      auto rp = self->make_response_promise<session_view>();
+      when_idle(self, [self, rp] { start(self, rp); });
+      return rp;
+    },
+    [self](heartbeat_atom,
+           heartbeat_request& req) -> caf::result<session_view> {
+      auto rp = self->make_response_promise<session_view>();
+      when_idle(self, [self, rp, req] { beat(self, req, rp); });
+      return rp;
+    },
+    [self](end_atom) -> caf::result<session_view> {
+      auto rp = self->make_response_promise<session_view>();
+      when_idle(self, [self, rp]() mutable {
+        if (self->state.bill.state != session_state::ended)
+          finish(self, "viewer");
+        rp.deliver(view(self));
+      });
+      return rp;
+    },
+    [self](get_session_atom) -> caf::result<session_view> {
+      return view(self);
+    },
+    [self](catalog::video_deleted_atom) {
+      when_idle(self, [self] {
+        if (self->state.bill.state != session_state::ended)
+          finish(self, "video_deleted");
+      });
+    },
+    [self](idle_check_atom) {
+      when_idle(self, [self] { check_idle(self); });
+    },
+  };
+}
+
+} // namespace streamify::streaming

@@ -1,0 +1,115 @@
+#include "tests/integration/session_support.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include <unistd.h>
+
+#include <caf/test/unit_test.hpp>
+
+namespace streamify::test {
+
+using nlohmann::json;
+
+test_node& session_node() {
+  static test_node node{shared_databases(),
+                        {"--billing.minute-seconds=2",
+                         "--streaming.heartbeat-interval=1",
+                         "--streaming.idle-timeout=3",
+                         "--billing.platform-fee-bps=2000"}};
+  return node;
+}
+
+std::string token_of(const json& account) {
+  return account["token"].get<std::string>();
+}
+
+// The catalog and billing routes answer 401 without a token when present.
+bool money_and_videos(test_node& node) {
+  auto has = node.post("/api/wallet/deposits", {{"amount_cents", 1}}).status
+               == 401
+             && node.get("/api/creator/videos").status == 401;
+  if (!has)
+    CAF_MESSAGE("skipped: this build has no catalog/billing routes");
+  return has;
+}
+
+std::string key() {
+  static std::atomic<int> n{0};
+  return "k-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
+}
+
+void deposit(test_node& node, const std::string& token, int64_t cents) {
+  auto r = node.post("/api/wallet/deposits", {{"amount_cents", cents}}, token,
+                     {{"Idempotency-Key", key()}});
+  CAF_REQUIRE_EQUAL(r.status, 201);
+}
+
+int64_t balance(test_node& node, const std::string& token) {
+  return node.get("/api/wallet", token).body["balance_cents"].get<int64_t>();
+}
+
+const std::string& sample_video() {
+  static const std::string path = [] {
+    std::string p = "/tmp/streamify-session-test-" + std::to_string(::getpid())
+                    + ".mp4";
+    std::string cmd = "ffmpeg -loglevel error -y -f lavfi -i "
+                      "testsrc=duration=20:size=160x120:rate=10 -pix_fmt "
+                      "yuv420p "
+                      + p;
+    if (std::system(cmd.c_str()) != 0)
+      throw std::runtime_error("ffmpeg could not make a sample video");
+    return p;
+  }();
+  return path;
+}
+
+// Uploads the sample video at this price and waits until it is ready.
+std::string upload(test_node& node, const std::string& token, int64_t price,
+                   const std::string& file) {
+  std::ifstream in{file, std::ios::binary};
+  std::string bytes{std::istreambuf_iterator<char>(in), {}};
+  std::string b = "streamify-boundary-42";
+  auto field = [&](const std::string& name, const std::string& value) {
+    return "--" + b + "\r\nContent-Disposition: form-data; name=\"" + name
+           + "\"\r\n\r\n" + value + "\r\n";
+  };
+  std::string body = field("title", "Session test")
+                     + field("price_per_minute_cents", std::to_string(price))
+                     + "--" + b
+                     + "\r\nContent-Disposition: form-data; name=\"file\";"
+                       " filename=\"clip.mp4\"\r\nContent-Type: video/mp4"
+                       "\r\n\r\n"
+                     + bytes + "\r\n--" + b + "--\r\n";
+  auto r = node.send("POST", "/api/videos", body,
+                     "multipart/form-data; boundary=" + b,
+                     {{"Authorization", "Bearer " + token}});
+  CAF_REQUIRE_EQUAL(r.status, 201);
+  auto id = r.body["id"].get<std::string>();
+  for (int i = 0; i < 300; ++i) {
+    auto v = node.get("/api/videos/" + id, token);
+    if (v.body["status"] == "ready")
+      return id;
+    CAF_REQUIRE_NOT_EQUAL(v.body["status"], "failed");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CAF_FAIL("video " << id << " never became ready");
+  return id;
+}
+
+http_reply beat(test_node& node, const std::string& token,
+                const std::string& session, double position, bool playing,
+                std::optional<int64_t> seq) {
+  json body{{"position_s", position}, {"playing", playing}};
+  if (seq)
+    body["seq"] = *seq;
+  return node.post("/api/sessions/" + session + "/heartbeat", body, token);
+}
+
+void sleep_ms(int ms) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+} // namespace streamify::test

@@ -1,0 +1,315 @@
+#define CAF_SUITE catalog_actor
+
+#include "actors/catalog/catalog_actor.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include <caf/test/dsl.hpp>
+
+#include "actors/catalog/catalog_rules.hpp"
+#include "actors/catalog/catalog_worker.hpp"
+#include "actors/common/errc.hpp"
+#include "actors/common/message_types.hpp"
+#include "persistence/catalog/memory_video_store.hpp"
+
+using namespace streamify;
+using namespace streamify::catalog;
+
+namespace {
+
+struct test_config : caf::actor_system_config {
+  test_config() {
+    streamify::add_message_types(*this);
+  }
+};
+
+// Stands in for ffprobe/ffmpeg: answers every video with the same facts.
+media_worker_actor::behavior_type fake_media(media_worker_actor::pointer,
+                                             media_facts facts) {
+  return {
+    [facts](process_atom, const std::string&, const std::string&) {
+      return facts;
+    },
+  };
+}
+
+struct fixture : test_coordinator_fixture<test_config> {
+  std::shared_ptr<persistence::memory_video_store> store
+    = std::make_shared<persistence::memory_video_store>();
+  std::shared_ptr<manual_clock> clk
+    = std::make_shared<manual_clock>(1'800'000'000'000);
+  std::filesystem::path dir = std::filesystem::temp_directory_path()
+                              / ("catalog-test-" + std::to_string(::getpid()));
+  storage_paths paths;
+  media_facts facts;
+  catalog_worker_actor worker;
+  media_worker_actor media;
+  catalog_actor role;
+
+  fixture() {
+    paths = storage_under(dir.string());
+    std::filesystem::create_directories(paths.videos_dir);
+    std::filesystem::create_directories(paths.thumbnails_dir);
+    facts.ok = true;
+    facts.duration_ms = 3000;
+    facts.video_codec = "vp9";
+    worker = sys.spawn(catalog_worker, store, paths);
+    media = sys.spawn(fake_media, facts);
+    role = sys.spawn(catalog_role, std::vector<catalog_worker_actor>{worker},
+                     std::vector<media_worker_actor>{media}, catalog_settings{},
+                     clk);
+    run();
+  }
+
+  ~fixture() {
+    std::filesystem::remove_all(dir);
+  }
+
+  template <class T, class... Ts>
+  caf::expected<T> call(Ts&&... xs) {
+    auto pending = self->request(role, caf::infinite, std::forward<Ts>(xs)...);
+    run();
+    caf::expected<T> out = caf::error{};
+    pending.receive([&](T& x) { out = std::move(x); },
+                    [&](caf::error& err) { out = std::move(err); });
+    return out;
+  }
+
+  new_video upload(const std::string& owner, const std::string& title,
+                   int64_t price = 10, const std::string& category = "") {
+    auto file = random_name();
+    std::ofstream{paths.videos_dir + "/" + file} << "bytes";
+    return new_video{owner, "Owner " + owner, title, "about " + title,
+                     category, price, file, "video/webm", 5};
+  }
+
+  video_info create(const std::string& owner, const std::string& title,
+                    int64_t price = 10) {
+    auto r = call<video_info>(create_video_atom::value,
+                              upload(owner, title, price));
+    CAF_REQUIRE(r);
+    clk->advance_ms(1000);
+    return *r;
+  }
+
+  std::string random_name() {
+    static int n = 0;
+    return "file" + std::to_string(++n) + ".webm";
+  }
+
+  video_page list(video_query q) {
+    auto r = call<video_page>(list_videos_atom::value, q);
+    CAF_REQUIRE(r);
+    return *r;
+  }
+};
+
+bool is(const caf::error& err, errc code) {
+  return err.category() == caf::atom("streamify")
+         && err.code() == static_cast<uint8_t>(code);
+}
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(catalog_actor_tests, fixture)
+
+CAF_TEST(an upload is stored processing then probed into ready) {
+  self->send(role, create_video_atom::value, upload("ann", "First"));
+  expect((create_video_atom, new_video), from(self).to(role).with(_, _));
+  expect((create_video_atom, video_info), from(role).to(worker).with(_, _));
+  expect((video_info), from(worker).to(role).with(_));
+  video_info created;
+  expect((video_info), from(role).to(self).with(_));
+  auto rows = store->list({"", "", "new", "ann", 10, false, 0, ""});
+  CAF_REQUIRE_EQUAL(rows.size(), 1u);
+  created = to_video_info(rows[0]);
+  CAF_CHECK_EQUAL(created.status, "processing");
+  CAF_CHECK_EQUAL(created.category, "general");
+  expect((process_atom, std::string, std::string),
+         from(role).to(media).with(_, created.id, created.file_name));
+  expect((media_facts), from(media).to(role).with(_));
+  expect((media_done_atom, std::string, media_facts),
+         from(role).to(worker).with(_, created.id, _));
+  expect((video_info), from(worker).to(role).with(_));
+  auto ready = store->find(created.id);
+  CAF_REQUIRE(ready.has_value());
+  CAF_CHECK_EQUAL(ready->status, "ready");
+  CAF_CHECK_EQUAL(ready->duration_ms, 3000);
+  CAF_CHECK_EQUAL(ready->video_codec, "vp9");
+}
+
+CAF_TEST(a failed probe leaves the video failed with a reason) {
+  auto bad = media_facts{};
+  bad.failure_reason = "the file contains no video stream";
+  media = sys.spawn(fake_media, bad);
+  auto first_role = role; // dropping it would end the worker linked to it
+  role = sys.spawn(catalog_role, std::vector<catalog_worker_actor>{worker},
+                   std::vector<media_worker_actor>{media}, catalog_settings{},
+                   clk);
+  run();
+  auto v = create("ann", "Broken");
+  auto seen = call<video_info>(get_video_atom::value, v.id, std::string{"ann"});
+  CAF_REQUIRE(seen);
+  CAF_CHECK_EQUAL(seen->status, "failed");
+  CAF_CHECK_EQUAL(seen->failure_reason, "the file contains no video stream");
+}
+
+CAF_TEST(invalid uploads are rejected before anything is stored) {
+  std::vector<new_video> bad{upload("ann", ""), upload("ann", std::string(201, 'x')),
+                             upload("ann", "ok", -1), upload("ann", "ok", 100001),
+                             upload("ann", "ok", 5, "cooking"),
+                             upload("ann", "bad \xff utf8")};
+  bad.push_back(upload("ann", "ok"));
+  bad.back().description = std::string(5001, 'd');
+  for (auto& v : bad) {
+    auto r = call<video_info>(create_video_atom::value, v);
+    CAF_REQUIRE(!r);
+    CAF_CHECK(is(r.error(), errc::invalid));
+  }
+  CAF_CHECK(store->list({"", "", "new", "ann", 10, false, 0, ""}).empty());
+  auto ok = call<video_info>(create_video_atom::value,
+                             upload("ann", std::string(200, 'x'), 100000, "music"));
+  CAF_CHECK(ok);
+}
+
+CAF_TEST(unready videos are hidden from everyone but their owner) {
+  store->set_available(true);
+  auto v = new_video{"ann", "Ann", "Mine", "", "", 0, "f.webm", "video/webm", 1};
+  persistence::video_row row;
+  row.id = "00aa";
+  row.owner_id = "ann";
+  row.title = "Mine";
+  row.category = "general";
+  row.status = "processing";
+  row.file_name = v.file_name;
+  store->insert(row);
+  auto other = call<video_info>(get_video_atom::value, row.id, std::string{"bob"});
+  CAF_REQUIRE(!other);
+  CAF_CHECK(is(other.error(), errc::not_found));
+  auto anonymous = call<video_info>(get_video_atom::value, row.id, std::string{});
+  CAF_CHECK(!anonymous);
+  auto owner = call<video_info>(get_video_atom::value, row.id, std::string{"ann"});
+  CAF_REQUIRE(owner);
+  CAF_CHECK_EQUAL(owner->status, "processing");
+  CAF_CHECK(list({}).items.empty());
+}
+
+CAF_TEST(only the owner updates and deletes and listeners hear of deletions) {
+  auto v = create("ann", "Original");
+  self->send(role, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
+  run();
+  video_update by_bob{v.id, "bob", std::string{"Hijacked"}, caf::none, caf::none,
+                      caf::none};
+  auto r = call<video_info>(update_video_atom::value, by_bob);
+  CAF_REQUIRE(!r);
+  CAF_CHECK(is(r.error(), errc::forbidden));
+  auto gone = call<bool>(delete_video_atom::value, v.id, std::string{"bob"});
+  CAF_REQUIRE(!gone);
+  CAF_CHECK(is(gone.error(), errc::forbidden));
+  video_update by_ann{v.id, "ann", caf::none, caf::none, int64_t{250},
+                      std::string{""}};
+  auto updated = call<video_info>(update_video_atom::value, by_ann);
+  CAF_REQUIRE(updated);
+  CAF_CHECK_EQUAL(updated->title, "Original");
+  CAF_CHECK_EQUAL(updated->price_per_minute_cents, 250);
+  CAF_CHECK_EQUAL(updated->category, "general");
+  by_ann.price_per_minute_cents = int64_t{100001};
+  CAF_CHECK(!call<video_info>(update_video_atom::value, by_ann));
+  auto file = paths.videos_dir + "/" + v.file_name;
+  CAF_CHECK(std::filesystem::exists(file));
+  self->send(role, delete_video_atom::value, v.id, std::string{"ann"});
+  expect((delete_video_atom, std::string, std::string),
+         from(self).to(role).with(_, v.id, "ann"));
+  expect((delete_video_atom, std::string, std::string),
+         from(role).to(worker).with(_, v.id, "ann"));
+  expect((video_info), from(worker).to(role).with(_));
+  expect((video_deleted_atom, std::string), to(self).with(_, v.id));
+  expect((bool), from(role).to(self).with(true));
+  CAF_CHECK(!std::filesystem::exists(file));
+  CAF_CHECK(!store->find(v.id));
+  auto again = call<video_info>(get_video_atom::value, v.id);
+  CAF_REQUIRE(!again);
+  CAF_CHECK(is(again.error(), errc::not_found));
+}
+
+CAF_TEST(a view counts once per session) {
+  auto v = create("ann", "Watched");
+  for (auto session : {"s1", "s1", "s2", "s1"})
+    self->send(role, view_counted_atom::value, v.id, std::string{session});
+  run();
+  auto counted = store->find(v.id);
+  CAF_REQUIRE(counted.has_value());
+  CAF_CHECK_EQUAL(counted->views, 2);
+}
+
+CAF_TEST(pages stay stable while videos are added) {
+  for (int i = 0; i < 5; ++i)
+    create("ann", "video " + std::to_string(i), 10 * (5 - i));
+  video_query q;
+  q.limit = 2;
+  auto first = list(q);
+  CAF_REQUIRE_EQUAL(first.items.size(), 2u);
+  CAF_CHECK_EQUAL(first.items[0].title, "video 4");
+  CAF_REQUIRE(!first.next_cursor.empty());
+  create("ann", "newest");
+  q.cursor = first.next_cursor;
+  auto second = list(q);
+  CAF_REQUIRE_EQUAL(second.items.size(), 2u);
+  CAF_CHECK_EQUAL(second.items[0].title, "video 2");
+  CAF_CHECK_EQUAL(second.items[1].title, "video 1");
+  q.cursor = second.next_cursor;
+  auto last = list(q);
+  CAF_REQUIRE_EQUAL(last.items.size(), 1u);
+  CAF_CHECK(last.next_cursor.empty());
+  video_query cheap;
+  cheap.sort = "price_asc";
+  cheap.q = "VIDEO";
+  auto by_price = list(cheap);
+  CAF_REQUIRE_EQUAL(by_price.items.size(), 5u);
+  CAF_CHECK_EQUAL(by_price.items[0].price_per_minute_cents, 10);
+  video_query wrong;
+  wrong.sort = "price_desc";
+  wrong.cursor = first.next_cursor;
+  auto r = call<video_page>(list_videos_atom::value, wrong);
+  CAF_REQUIRE(!r);
+  CAF_CHECK(is(r.error(), errc::bad_request));
+  wrong.cursor.clear();
+  wrong.sort = "random";
+  CAF_CHECK(!call<video_page>(list_videos_atom::value, wrong));
+}
+
+CAF_TEST(videos left processing are probed again when the role starts) {
+  persistence::video_row row;
+  row.id = "0bb0";
+  row.owner_id = "ann";
+  row.title = "Interrupted";
+  row.category = "general";
+  row.status = "processing";
+  row.file_name = "left.webm";
+  store->insert(row);
+  auto first_role = role;
+  role = sys.spawn(catalog_role, std::vector<catalog_worker_actor>{worker},
+                   std::vector<media_worker_actor>{media}, catalog_settings{},
+                   clk);
+  run();
+  auto resumed = store->find("0bb0");
+  CAF_REQUIRE(resumed.has_value());
+  CAF_CHECK_EQUAL(resumed->status, "ready");
+}
+
+CAF_TEST(container sniffing knows MP4 MOV WebM and Matroska) {
+  CAF_CHECK_EQUAL(detect_container(std::string("\0\0\0\x18" "ftypisom", 12)),
+                  "video/mp4");
+  CAF_CHECK_EQUAL(detect_container(std::string("\0\0\0\x14" "ftypqt  ", 12)),
+                  "video/quicktime");
+  CAF_CHECK_EQUAL(detect_container("\x1A\x45\xDF\xA3\x9F\x42\x82\x84webm"),
+                  "video/webm");
+  CAF_CHECK_EQUAL(detect_container("\x1A\x45\xDF\xA3\x9F\x42\x82\x88matroska"),
+                  "video/x-matroska");
+  CAF_CHECK_EQUAL(detect_container("hello, this is text pretending"), "");
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
