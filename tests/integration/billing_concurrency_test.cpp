@@ -18,6 +18,13 @@ using namespace streamify;
 using namespace streamify::test;
 using streamify::billing::charge_request;
 
+// libpqxx 6.4 leaves one libpq result (~2 KB) unfreed when it finds its
+// connection killed by the server, as "a dropped database connection" below
+// does on purpose. Not ours to free; LeakSanitizer reads this list.
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:PQmakeEmptyPGresult\n";
+}
+
 namespace {
 
 // The scenarios run the billing role in this process against the real
