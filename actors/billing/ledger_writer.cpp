@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/common/errc.hpp"
+#include "actors/common/guarded.hpp"
 #include "persistence/common/pg_connection.hpp"
 
 namespace streamify::billing {
@@ -16,22 +17,7 @@ namespace {
 
 using writer_ptr = ledger_writer_actor::stateful_pointer<ledger_writer_state>;
 
-caf::error unavailable_error() {
-  return fail(errc::unavailable, "ledger_unavailable",
-              "the ledger is unreachable, try again shortly");
-}
-
-template <class T, class F>
-caf::result<T> guarded(F f) {
-  try {
-    return f();
-  } catch (const persistence::unavailable&) {
-    return unavailable_error();
-  } catch (const std::exception& e) {
-    spdlog::error("ledger query failed: {}", e.what());
-    return fail(errc::internal, "internal_error", "internal error");
-  }
-}
+constexpr const char* ledger_db = "the ledger";
 
 void count(ledger_writer_state& st, uint8_t status) {
   switch (status) {
@@ -68,7 +54,7 @@ void flush_claims(writer_ptr self) {
     if (!dynamic_cast<const persistence::unavailable*>(&e))
       spdlog::error("claiming {} wallets failed: {}", unique.size(), e.what());
     for (auto& rp : promises)
-      rp.deliver(unavailable_error());
+      rp.deliver(database_unavailable(ledger_db));
   }
 }
 
@@ -158,7 +144,7 @@ ledger_writer(writer_ptr self, std::shared_ptr<persistence::ledger_store> store,
       -> caf::result<persistence::refund_outcome> {
       flush(self);
       ++self->state.refunds;
-      return guarded<persistence::refund_outcome>(
+      return guarded<persistence::refund_outcome>(ledger_db,
         [&]() -> caf::result<persistence::refund_outcome> {
           return self->state.store->refund(cmd);
         });
@@ -192,21 +178,21 @@ ledger_reader(ledger_reader_actor::stateful_pointer<ledger_reader_state> self,
   return {
     [self](wallet_atom, const std::string& user_id)
       -> caf::result<persistence::account_summary> {
-      return guarded<persistence::account_summary>(
+      return guarded<persistence::account_summary>(ledger_db,
         [&]() -> caf::result<persistence::account_summary> {
           return self->state.store->summary(user_id);
         });
     },
     [self](history_atom, const std::string& user_id, int64_t before,
            int64_t limit) -> caf::result<persistence::entries_page> {
-      return guarded<persistence::entries_page>(
+      return guarded<persistence::entries_page>(ledger_db,
         [&]() -> caf::result<persistence::entries_page> {
           return self->state.store->entries(user_id, before, limit);
         });
     },
     [self](parties_atom, const std::string& session_id)
       -> caf::result<persistence::session_parties> {
-      return guarded<persistence::session_parties>(
+      return guarded<persistence::session_parties>(ledger_db,
         [&]() -> caf::result<persistence::session_parties> {
           auto p = self->state.store->parties(session_id);
           if (!p)
@@ -216,7 +202,7 @@ ledger_reader(ledger_reader_actor::stateful_pointer<ledger_reader_state> self,
         });
     },
     [self](outbox_atom, const outbox_query& q) -> caf::result<outbox_page> {
-      return guarded<outbox_page>([&]() -> caf::result<outbox_page> {
+      return guarded<outbox_page>(ledger_db, [&]() -> caf::result<outbox_page> {
         outbox_page page;
         std::vector<persistence::outbox_row> rows;
         try {
@@ -235,7 +221,7 @@ ledger_reader(ledger_reader_actor::stateful_pointer<ledger_reader_state> self,
       });
     },
     [self](ping_atom) -> caf::result<bool> {
-      return guarded<bool>([&]() -> caf::result<bool> {
+      return guarded<bool>(ledger_db, [&]() -> caf::result<bool> {
         self->state.store->ping();
         return true;
       });

@@ -1,18 +1,22 @@
 #include "persistence/billing/ledger_repository.hpp"
 
-#include <cstdio>
-#include <ctime>
 #include <limits>
 #include <tuple>
 #include <stdexcept>
 #include <unordered_map>
 
-#include <pqxx/tablewriter>
 #include <spdlog/spdlog.h>
+
+#include "persistence/billing/ledger_batch_sql.hpp"
 
 namespace streamify::persistence {
 
 namespace {
+
+using ledger_sql::batch_race;
+using ledger_sql::load_stored;
+using ledger_sql::lock_accounts;
+using ledger_sql::write_plan;
 
 #define MS(col) "(extract(epoch FROM " col ") * 1000)::bigint"
 
@@ -107,249 +111,7 @@ const std::vector<named_statement> statements{
 
 #undef MS
 
-// The batch met a concurrent writer (a key or a reversal committed since it
-// was read, or an account changed under it): roll back and plan again.
-struct batch_race : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 constexpr int max_attempts = 5;
-
-std::unordered_map<std::string, stored_key>
-load_stored(pqxx::transaction_base& txn, const std::vector<std::string>& keys) {
-  std::unordered_map<std::string, stored_key> out;
-  for (const auto& r : txn.exec_prepared("ledger_find_keys", pg_array(keys)))
-    out[r[0].as<std::string>()]
-      = stored_key{r[1].as<std::string>(), r[2].as<std::string>(),
-                   r[3].as<int64_t>(), r[4].as<int64_t>(), r[5].as<int64_t>()};
-  return out;
-}
-
-// The accounts of a batch, created when missing: locked in id order
-// (pessimistic), or read without locks (optimistic, see write_plan).
-std::unordered_map<std::string, account_state>
-lock_accounts(pqxx::transaction_base& txn, const std::vector<std::string>& ids,
-              bool lock = true) {
-  const char* statement = lock ? "ledger_lock_accounts" : "ledger_read_accounts";
-  auto read = [&] {
-    std::unordered_map<std::string, account_state> out;
-    for (const auto& r : txn.exec_prepared(statement, pg_array(ids)))
-      out[r[0].as<std::string>()]
-        = account_state{r[1].as<std::string>(), r[2].as<int64_t>(),
-                        r[3].as<int64_t>(), r[4].as<int64_t>(),
-                        r[5].as<int64_t>()};
-    return out;
-  };
-  auto out = read();
-  if (out.size() == ids.size())
-    return out;
-  std::vector<std::string> missing;
-  for (const auto& id : ids)
-    if (!out.count(id)) {
-      if (is_system_account(id))
-        throw std::logic_error("system account " + id + " is missing");
-      missing.push_back(id);
-    }
-  txn.exec_prepared("ledger_create_accounts", pg_array(missing));
-  return read();
-}
-
-struct outbox_fields {
-  std::string user_id;
-  std::string counterparty_id;
-  int64_t creator_cents = 0;
-  int64_t fee_cents = 0;
-};
-
-outbox_fields outbox_of(const movement& m) {
-  outbox_fields f;
-  bool refund = m.kind == "refund";
-  f.user_id = refund ? m.counterparty_id : m.subject_id;
-  f.counterparty_id = refund ? m.subject_id : m.counterparty_id;
-  for (const auto& p : m.postings) {
-    if (p.kind == "earning" || p.kind == "clawback")
-      f.creator_cents += p.amount_cents;
-    else if (p.kind == "fee" || p.kind == "fee_reversal")
-      f.fee_cents += p.amount_cents;
-  }
-  return f;
-}
-
-// created_at as COPY reads a timestamptz.
-std::string copy_timestamp(int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[48];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d %02d:%02d:%02d.%03d+00",
-                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
-
-// The rows of one COPY in its text format, built in one buffer and sent in
-// one piece (per-field escaping through pqxx::stream_to cost more client time
-// than the database spent on the rows).
-class copy_rows {
-public:
-  explicit copy_rows(size_t rows) { buf_.reserve(rows * 160); }
-
-  copy_rows& text(const std::string& x) {
-    sep();
-    for (char c : x) {
-      switch (c) {
-        case '\\': buf_ += "\\\\"; break;
-        case '\t': buf_ += "\\t"; break;
-        case '\n': buf_ += "\\n"; break;
-        case '\r': buf_ += "\\r"; break;
-        default: buf_ += c;
-      }
-    }
-    return *this;
-  }
-  // Empty text is NULL.
-  copy_rows& text_or_null(const std::string& x) {
-    return x.empty() ? null() : text(x);
-  }
-  copy_rows& number(int64_t x) {
-    sep();
-    char tmp[24];
-    auto n = std::snprintf(tmp, sizeof(tmp), "%lld", static_cast<long long>(x));
-    buf_.append(tmp, static_cast<size_t>(n));
-    return *this;
-  }
-  // A negative number is NULL.
-  copy_rows& number_or_null(int64_t x) {
-    return x < 0 ? null() : number(x);
-  }
-  copy_rows& null() {
-    sep();
-    buf_ += "\\N";
-    return *this;
-  }
-  void end_row() {
-    buf_ += '\n';
-    first_ = true;
-  }
-
-  // COPY table (columns) FROM STDIN with all rows.
-  void send(pqxx::transaction_base& txn, const std::string& table,
-            const std::vector<std::string>& columns) {
-    if (!buf_.empty() && buf_.back() == '\n')
-      buf_.pop_back(); // write_raw_line adds the last one
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-    pqxx::tablewriter writer{txn, table, columns.begin(), columns.end()};
-    writer.write_raw_line(buf_);
-    writer.complete();
-#pragma GCC diagnostic pop
-  }
-
-private:
-  void sep() {
-    if (!first_)
-      buf_ += '\t';
-    first_ = false;
-  }
-
-  std::string buf_;
-  bool first_ = true;
-};
-
-// Writes the applied movements of a plan: the transactions, entries and
-// outbox rows by COPY (the cheapest way into PostgreSQL: a unique key that was
-// committed meanwhile fails the COPY, and the batch is planned again), then
-// the conditional account updates. Throws batch_race when the database
-// disagrees with the plan (the transaction must then be rolled back).
-void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
-                const batch_plan& plan, bool accounts_locked) {
-  if (plan.applied.empty())
-    return;
-  static const std::vector<std::string> tx_columns{
-    "id", "key", "kind", "subject_id", "fingerprint", "amount_cents",
-    "counterparty_id", "session_id", "video_id", "minute_index",
-    "reverses_id", "request_key", "memo", "owner_epoch",
-    "subject_balance_after_cents", "creator_cents", "fee_cents", "created_at"};
-  static const std::vector<std::string> entry_columns{
-    "transaction_id", "account_id", "kind", "amount_cents",
-    "balance_after_cents"};
-  static const std::vector<std::string> outbox_columns{
-    "transaction_id", "kind", "user_id", "counterparty_id", "session_id",
-    "video_id", "minute_index", "amount_cents", "creator_cents", "fee_cents",
-    "created_at"};
-  std::vector<std::string> created(batch.size());
-  copy_rows txs{plan.applied.size()};
-  copy_rows outbox{plan.applied.size()};
-  std::string last_ts;
-  int64_t last_ms = -1;
-  for (auto i : plan.applied) {
-    const auto& m = batch[i];
-    if (m.created_at_ms != last_ms) {
-      last_ms = m.created_at_ms;
-      last_ts = copy_timestamp(last_ms);
-    }
-    auto f = outbox_of(m);
-    txs.text(m.id).text(m.key).text(m.kind).text(m.subject_id)
-      .text(m.fingerprint).number(m.amount_cents)
-      .text_or_null(m.counterparty_id).text_or_null(m.session_id)
-      .text_or_null(m.video_id).number_or_null(m.minute_index)
-      .text_or_null(m.reverses_id).text_or_null(m.request_key)
-      .text_or_null(m.memo).number_or_null(m.owner_epoch)
-      .number(plan.outcomes[i].balance_after_cents).number(f.creator_cents)
-      .number(f.fee_cents).text(last_ts);
-    txs.end_row();
-    outbox.text(m.id).text(m.kind).text(f.user_id)
-      .text_or_null(f.counterparty_id).text_or_null(m.session_id)
-      .text_or_null(m.video_id).number_or_null(m.minute_index)
-      .number(m.amount_cents).number(f.creator_cents).number(f.fee_cents)
-      .text(last_ts);
-    outbox.end_row();
-  }
-  txs.send(txn, "ledger_transactions", tx_columns);
-  copy_rows entries{plan.entries.size()};
-  for (const auto& e : plan.entries) {
-    entries.text(batch[e.movement].id).text(e.account_id).text(e.kind)
-      .number(e.amount_cents).number(e.balance_after_cents);
-    entries.end_row();
-  }
-  entries.send(txn, "ledger_entries", entry_columns);
-  if (!accounts_locked) {
-    // Row locks in id order before the update takes them in join order:
-    // several writers (or nodes) never deadlock.
-    std::vector<std::string> ids;
-    for (const auto& ch : plan.changes)
-      ids.push_back(ch.account_id);
-    txn.exec_prepared("ledger_lock_accounts", pg_array(ids));
-  }
-  {
-    std::vector<std::string> id;
-    std::vector<int64_t> delta, earned, spent, epoch;
-    for (const auto& ch : plan.changes) {
-      id.push_back(ch.account_id);
-      delta.push_back(ch.delta);
-      earned.push_back(ch.earned);
-      spent.push_back(ch.spent);
-      epoch.push_back(ch.expect_epoch);
-    }
-    auto res = txn.exec_prepared("ledger_update_accounts", pg_array(id),
-                                 pg_array(delta), pg_array(earned),
-                                 pg_array(spent), pg_array(epoch));
-    if (res.affected_rows() != plan.changes.size())
-      throw batch_race("an account changed under the batch");
-    // Every balance must end where the plan said: then the balances the plan
-    // started from were the ones under the row locks, and every
-    // balance_after written is exact (also after an optimistic read).
-    std::unordered_map<std::string, int64_t> final_balance;
-    for (const auto& ch : plan.changes)
-      final_balance[ch.account_id] = 0;
-    for (const auto& e : plan.entries)
-      final_balance[e.account_id] = e.balance_after_cents; // the last one
-    for (const auto& r : res)
-      if (final_balance.at(r[0].as<std::string>()) != r[1].as<int64_t>())
-        throw batch_race("an account moved since it was read");
-  }
-  outbox.send(txn, "outbox", outbox_columns);
-}
 
 // The key range of a session's charges (see ledger_session_charges).
 std::string session_key_from(const std::string& session_id) {
@@ -727,130 +489,11 @@ ledger_repository::read_outbox(const std::string& cursor, int64_t limit,
   });
 }
 
-namespace {
-
-reconcile_report reconcile_on(pqxx::connection& c) {
-  // One snapshot for every check.
-  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn{c};
-  reconcile_report r;
-  auto sample = [&](const pqxx::result& res) {
-    for (const auto& row : res)
-      if (r.samples.size() < 10)
-        r.samples.push_back(row[0].as<std::string>());
-  };
-  auto counts = txn.exec1(
-    "SELECT (SELECT count(*) FROM ledger_transactions),"
-    " (SELECT count(*) FROM ledger_entries), (SELECT count(*) FROM accounts)");
-  r.transactions = counts[0].as<int64_t>();
-  r.entries = counts[1].as<int64_t>();
-  r.accounts = counts[2].as<int64_t>();
-  auto unbalanced = txn.exec(
-    "SELECT t.id, coalesce(sum(e.amount_cents), 0), count(e.seq)"
-    " FROM ledger_transactions t"
-    " LEFT JOIN ledger_entries e ON e.transaction_id = t.id"
-    " GROUP BY t.id"
-    " HAVING coalesce(sum(e.amount_cents), 0) <> 0 OR count(e.seq) < 2");
-  for (const auto& row : unbalanced) {
-    if (row[1].as<int64_t>() != 0)
-      ++r.unbalanced_transactions;
-    if (row[2].as<int64_t>() < 2)
-      ++r.short_transactions;
-  }
-  sample(unbalanced);
-  auto accounts = txn.exec(
-    "SELECT a.id, a.kind, a.balance_cents, a.earned_cents, a.spent_cents,"
-    " coalesce(s.balance, 0), coalesce(s.earned, 0), coalesce(s.spent, 0)"
-    " FROM accounts a LEFT JOIN ("
-    "   SELECT account_id, sum(amount_cents) AS balance,"
-    "   coalesce(sum(amount_cents) FILTER (WHERE kind IN ('earning',"
-    "     'clawback')), 0) AS earned,"
-    "   coalesce(-sum(amount_cents) FILTER (WHERE kind IN ('charge',"
-    "     'refund')), 0) AS spent"
-    "   FROM ledger_entries GROUP BY account_id) s ON s.account_id = a.id"
-    " WHERE a.balance_cents <> coalesce(s.balance, 0)"
-    " OR a.earned_cents <> coalesce(s.earned, 0)"
-    " OR a.spent_cents <> coalesce(s.spent, 0)"
-    " OR (a.kind = 'user' AND a.balance_cents < 0)");
-  for (const auto& row : accounts) {
-    if (row[2].as<int64_t>() != row[5].as<int64_t>())
-      ++r.balance_mismatches;
-    if (row[3].as<int64_t>() != row[6].as<int64_t>()
-        || row[4].as<int64_t>() != row[7].as<int64_t>())
-      ++r.counter_mismatches;
-    if (row[1].as<std::string>() == "user" && row[2].as<int64_t>() < 0)
-      ++r.negative_balances;
-  }
-  sample(accounts);
-  r.duplicate_keys = txn.exec1(
-    "SELECT count(*) FROM (SELECT key FROM ledger_transactions"
-    " GROUP BY key HAVING count(*) > 1) d")[0].as<int64_t>();
-  auto over = txn.exec(
-    "SELECT r.id FROM ledger_transactions r"
-    " LEFT JOIN ledger_transactions c ON c.id = r.reverses_id"
-    " WHERE r.kind = 'refund' AND (c.id IS NULL OR c.kind <> 'charge'"
-    "   OR r.amount_cents > c.amount_cents"
-    "   OR r.counterparty_id IS DISTINCT FROM c.subject_id)"
-    " UNION ALL"
-    " SELECT reverses_id FROM ledger_transactions"
-    " WHERE reverses_id IS NOT NULL GROUP BY reverses_id HAVING count(*) > 1");
-  r.over_refunds = static_cast<int64_t>(over.size());
-  sample(over);
-  auto missing = txn.exec(
-    "SELECT t.id FROM ledger_transactions t"
-    " LEFT JOIN (SELECT transaction_id, count(*) AS n FROM outbox"
-    "   GROUP BY transaction_id) o ON o.transaction_id = t.id"
-    " WHERE coalesce(o.n, 0) <> 1");
-  r.missing_outbox = static_cast<int64_t>(missing.size());
-  sample(missing);
-  auto summaries = txn.exec(
-    "SELECT t.id FROM ledger_transactions t JOIN ("
-    "  SELECT transaction_id,"
-    "  coalesce(sum(amount_cents) FILTER (WHERE kind IN ('earning',"
-    "    'clawback')), 0) AS creator,"
-    "  coalesce(sum(amount_cents) FILTER (WHERE kind IN ('fee',"
-    "    'fee_reversal')), 0) AS fee"
-    "  FROM ledger_entries GROUP BY transaction_id) s"
-    "  ON s.transaction_id = t.id"
-    " LEFT JOIN ledger_entries e"
-    "  ON e.transaction_id = t.id AND e.account_id = t.subject_id"
-    " WHERE t.creator_cents <> s.creator OR t.fee_cents <> s.fee"
-    "  OR (e.seq IS NOT NULL"
-    "      AND e.balance_after_cents <> t.subject_balance_after_cents)");
-  r.summary_mismatches = static_cast<int64_t>(summaries.size());
-  sample(summaries);
-  auto orphans = txn.exec(
-    "SELECT e.transaction_id FROM ledger_entries e"
-    " LEFT JOIN ledger_transactions t ON t.id = e.transaction_id"
-    " LEFT JOIN accounts a ON a.id = e.account_id"
-    " WHERE t.id IS NULL OR a.id IS NULL"
-    " UNION ALL"
-    " SELECT o.transaction_id FROM outbox o"
-    " LEFT JOIN ledger_transactions t ON t.id = o.transaction_id"
-    " WHERE t.id IS NULL"
-    " UNION ALL"
-    " SELECT t.id FROM ledger_transactions t"
-    " LEFT JOIN accounts a ON a.id = t.subject_id WHERE a.id IS NULL");
-  r.orphans = static_cast<int64_t>(orphans.size());
-  sample(orphans);
-  return r;
-}
-
-} // namespace
-
-reconcile_report ledger_repository::reconcile() {
-  return with_reconnect([](pqxx::connection& c) { return reconcile_on(c); });
-}
-
 void ledger_repository::ping() {
   with_reconnect([](pqxx::connection& c) {
     pqxx::nontransaction{c}.exec("SELECT 1");
     return 0;
   });
-}
-
-reconcile_report reconcile_ledger(const std::string& url) {
-  pqxx::connection c{url};
-  return reconcile_on(c);
 }
 
 } // namespace streamify::persistence

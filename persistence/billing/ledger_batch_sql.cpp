@@ -1,0 +1,243 @@
+#include "persistence/billing/ledger_batch_sql.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+#include <pqxx/tablewriter>
+
+namespace streamify::persistence::ledger_sql {
+
+namespace {
+
+struct outbox_fields {
+  std::string user_id;
+  std::string counterparty_id;
+  int64_t creator_cents = 0;
+  int64_t fee_cents = 0;
+};
+
+outbox_fields outbox_of(const movement& m) {
+  outbox_fields f;
+  bool refund = m.kind == "refund";
+  f.user_id = refund ? m.counterparty_id : m.subject_id;
+  f.counterparty_id = refund ? m.subject_id : m.counterparty_id;
+  for (const auto& p : m.postings) {
+    if (p.kind == "earning" || p.kind == "clawback")
+      f.creator_cents += p.amount_cents;
+    else if (p.kind == "fee" || p.kind == "fee_reversal")
+      f.fee_cents += p.amount_cents;
+  }
+  return f;
+}
+
+// created_at as COPY reads a timestamptz.
+std::string copy_timestamp(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d %02d:%02d:%02d.%03d+00",
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+// The rows of one COPY in its text format, built in one buffer and sent in
+// one piece (per-field escaping through pqxx::stream_to cost more client time
+// than the database spent on the rows).
+class copy_rows {
+public:
+  explicit copy_rows(size_t rows) { buf_.reserve(rows * 160); }
+
+  copy_rows& text(const std::string& x) {
+    sep();
+    for (char c : x) {
+      switch (c) {
+        case '\\': buf_ += "\\\\"; break;
+        case '\t': buf_ += "\\t"; break;
+        case '\n': buf_ += "\\n"; break;
+        case '\r': buf_ += "\\r"; break;
+        default: buf_ += c;
+      }
+    }
+    return *this;
+  }
+  // Empty text is NULL.
+  copy_rows& text_or_null(const std::string& x) {
+    return x.empty() ? null() : text(x);
+  }
+  copy_rows& number(int64_t x) {
+    sep();
+    char tmp[24];
+    auto n = std::snprintf(tmp, sizeof(tmp), "%lld", static_cast<long long>(x));
+    buf_.append(tmp, static_cast<size_t>(n));
+    return *this;
+  }
+  // A negative number is NULL.
+  copy_rows& number_or_null(int64_t x) {
+    return x < 0 ? null() : number(x);
+  }
+  copy_rows& null() {
+    sep();
+    buf_ += "\\N";
+    return *this;
+  }
+  void end_row() {
+    buf_ += '\n';
+    first_ = true;
+  }
+
+  // COPY table (columns) FROM STDIN with all rows.
+  void send(pqxx::transaction_base& txn, const std::string& table,
+            const std::vector<std::string>& columns) {
+    if (!buf_.empty() && buf_.back() == '\n')
+      buf_.pop_back(); // write_raw_line adds the last one
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    pqxx::tablewriter writer{txn, table, columns.begin(), columns.end()};
+    writer.write_raw_line(buf_);
+    writer.complete();
+#pragma GCC diagnostic pop
+  }
+
+private:
+  void sep() {
+    if (!first_)
+      buf_ += '\t';
+    first_ = false;
+  }
+
+  std::string buf_;
+  bool first_ = true;
+};
+
+} // namespace
+
+std::unordered_map<std::string, stored_key>
+load_stored(pqxx::transaction_base& txn, const std::vector<std::string>& keys) {
+  std::unordered_map<std::string, stored_key> out;
+  for (const auto& r : txn.exec_prepared("ledger_find_keys", pg_array(keys)))
+    out[r[0].as<std::string>()]
+      = stored_key{r[1].as<std::string>(), r[2].as<std::string>(),
+                   r[3].as<int64_t>(), r[4].as<int64_t>(), r[5].as<int64_t>()};
+  return out;
+}
+
+std::unordered_map<std::string, account_state>
+lock_accounts(pqxx::transaction_base& txn, const std::vector<std::string>& ids,
+              bool lock) {
+  const char* statement = lock ? "ledger_lock_accounts" : "ledger_read_accounts";
+  auto read = [&] {
+    std::unordered_map<std::string, account_state> out;
+    for (const auto& r : txn.exec_prepared(statement, pg_array(ids)))
+      out[r[0].as<std::string>()]
+        = account_state{r[1].as<std::string>(), r[2].as<int64_t>(),
+                        r[3].as<int64_t>(), r[4].as<int64_t>(),
+                        r[5].as<int64_t>()};
+    return out;
+  };
+  auto out = read();
+  if (out.size() == ids.size())
+    return out;
+  std::vector<std::string> missing;
+  for (const auto& id : ids)
+    if (!out.count(id)) {
+      if (is_system_account(id))
+        throw std::logic_error("system account " + id + " is missing");
+      missing.push_back(id);
+    }
+  txn.exec_prepared("ledger_create_accounts", pg_array(missing));
+  return read();
+}
+
+void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
+                const batch_plan& plan, bool accounts_locked) {
+  if (plan.applied.empty())
+    return;
+  static const std::vector<std::string> tx_columns{
+    "id", "key", "kind", "subject_id", "fingerprint", "amount_cents",
+    "counterparty_id", "session_id", "video_id", "minute_index",
+    "reverses_id", "request_key", "memo", "owner_epoch",
+    "subject_balance_after_cents", "creator_cents", "fee_cents", "created_at"};
+  static const std::vector<std::string> entry_columns{
+    "transaction_id", "account_id", "kind", "amount_cents",
+    "balance_after_cents"};
+  static const std::vector<std::string> outbox_columns{
+    "transaction_id", "kind", "user_id", "counterparty_id", "session_id",
+    "video_id", "minute_index", "amount_cents", "creator_cents", "fee_cents",
+    "created_at"};
+  std::vector<std::string> created(batch.size());
+  copy_rows txs{plan.applied.size()};
+  copy_rows outbox{plan.applied.size()};
+  std::string last_ts;
+  int64_t last_ms = -1;
+  for (auto i : plan.applied) {
+    const auto& m = batch[i];
+    if (m.created_at_ms != last_ms) {
+      last_ms = m.created_at_ms;
+      last_ts = copy_timestamp(last_ms);
+    }
+    auto f = outbox_of(m);
+    txs.text(m.id).text(m.key).text(m.kind).text(m.subject_id)
+      .text(m.fingerprint).number(m.amount_cents)
+      .text_or_null(m.counterparty_id).text_or_null(m.session_id)
+      .text_or_null(m.video_id).number_or_null(m.minute_index)
+      .text_or_null(m.reverses_id).text_or_null(m.request_key)
+      .text_or_null(m.memo).number_or_null(m.owner_epoch)
+      .number(plan.outcomes[i].balance_after_cents).number(f.creator_cents)
+      .number(f.fee_cents).text(last_ts);
+    txs.end_row();
+    outbox.text(m.id).text(m.kind).text(f.user_id)
+      .text_or_null(f.counterparty_id).text_or_null(m.session_id)
+      .text_or_null(m.video_id).number_or_null(m.minute_index)
+      .number(m.amount_cents).number(f.creator_cents).number(f.fee_cents)
+      .text(last_ts);
+    outbox.end_row();
+  }
+  txs.send(txn, "ledger_transactions", tx_columns);
+  copy_rows entries{plan.entries.size()};
+  for (const auto& e : plan.entries) {
+    entries.text(batch[e.movement].id).text(e.account_id).text(e.kind)
+      .number(e.amount_cents).number(e.balance_after_cents);
+    entries.end_row();
+  }
+  entries.send(txn, "ledger_entries", entry_columns);
+  if (!accounts_locked) {
+    // Row locks in id order before the update takes them in join order:
+    // several writers (or nodes) never deadlock.
+    std::vector<std::string> ids;
+    for (const auto& ch : plan.changes)
+      ids.push_back(ch.account_id);
+    txn.exec_prepared("ledger_lock_accounts", pg_array(ids));
+  }
+  {
+    std::vector<std::string> id;
+    std::vector<int64_t> delta, earned, spent, epoch;
+    for (const auto& ch : plan.changes) {
+      id.push_back(ch.account_id);
+      delta.push_back(ch.delta);
+      earned.push_back(ch.earned);
+      spent.push_back(ch.spent);
+      epoch.push_back(ch.expect_epoch);
+    }
+    auto res = txn.exec_prepared("ledger_update_accounts", pg_array(id),
+                                 pg_array(delta), pg_array(earned),
+                                 pg_array(spent), pg_array(epoch));
+    if (res.affected_rows() != plan.changes.size())
+      throw batch_race("an account changed under the batch");
+    // Every balance must end where the plan said: then the balances the plan
+    // started from were the ones under the row locks, and every
+    // balance_after written is exact (also after an optimistic read).
+    std::unordered_map<std::string, int64_t> final_balance;
+    for (const auto& ch : plan.changes)
+      final_balance[ch.account_id] = 0;
+    for (const auto& e : plan.entries)
+      final_balance[e.account_id] = e.balance_after_cents; // the last one
+    for (const auto& r : res)
+      if (final_balance.at(r[0].as<std::string>()) != r[1].as<int64_t>())
+        throw batch_race("an account moved since it was read");
+  }
+  outbox.send(txn, "outbox", outbox_columns);
+}
+
+} // namespace streamify::persistence::ledger_sql

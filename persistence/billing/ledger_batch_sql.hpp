@@ -1,0 +1,38 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "persistence/billing/ledger_plan.hpp"
+#include "persistence/common/pg_connection.hpp"
+
+// The SQL of one ledger batch, shared by ledger_repository's apply and refund:
+// reading the stored keys and the accounts, then writing a plan.
+namespace streamify::persistence::ledger_sql {
+
+// The batch met a concurrent writer (a key or a reversal committed since it
+// was read, or an account changed under it): roll back and plan again.
+struct batch_race : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::unordered_map<std::string, stored_key>
+load_stored(pqxx::transaction_base& txn, const std::vector<std::string>& keys);
+
+// The accounts of a batch, created when missing: locked in id order
+// (pessimistic), or read without locks (optimistic, see write_plan).
+std::unordered_map<std::string, account_state>
+lock_accounts(pqxx::transaction_base& txn, const std::vector<std::string>& ids,
+              bool lock = true);
+
+// Writes the applied movements of a plan: the transactions, entries and
+// outbox rows by COPY (the cheapest way into PostgreSQL: a unique key that was
+// committed meanwhile fails the COPY, and the batch is planned again), then
+// the conditional account updates. Throws batch_race when the database
+// disagrees with the plan (the transaction must then be rolled back).
+void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
+                const batch_plan& plan, bool accounts_locked);
+
+} // namespace streamify::persistence::ledger_sql
