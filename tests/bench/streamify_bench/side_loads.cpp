@@ -22,6 +22,7 @@ int64_t micros_since(clock_type::time_point t0) {
 httplib::Client make_client(const std::string& host, int port) {
   httplib::Client c{host, port};
   c.set_keep_alive(true);
+  c.set_tcp_nodelay(true); // headers and body go out as two writes
   c.set_connection_timeout(10);
   c.set_read_timeout(30);
   return c;

@@ -33,6 +33,7 @@ struct timed_client {
 
   timed_client(const std::string& host, int port) : http(host, port) {
     http.set_keep_alive(true);
+    http.set_tcp_nodelay(true); // headers and body go out as two writes
     http.set_connection_timeout(10);
     http.set_read_timeout(30);
     http.set_write_timeout(30);
