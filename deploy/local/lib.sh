@@ -18,7 +18,7 @@ STREAMIFY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STREAMIFY_DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libcaf-dev libpqxx-dev libcpp-httplib-dev nlohmann-json3-dev
-  libspdlog-dev libfmt-dev libsodium-dev libssl-dev
+  libspdlog-dev libfmt-dev libsodium-dev libssl-dev libjemalloc-dev
   postgresql postgresql-contrib
   ffmpeg curl wrk nginx-light
   chromium

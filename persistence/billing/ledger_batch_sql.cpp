@@ -51,6 +51,10 @@ public:
 
   copy_rows& text(const std::string& x) {
     sep();
+    if (x.find_first_of("\\\t\n\r") == std::string::npos) {
+      buf_ += x; // ids, keys and kinds: nothing to escape
+      return *this;
+    }
     for (char c : x) {
       switch (c) {
         case '\\': buf_ += "\\\\"; break;
