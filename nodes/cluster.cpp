@@ -1,5 +1,6 @@
 #include "nodes/cluster.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <caf/actor_system.hpp>

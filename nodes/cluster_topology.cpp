@@ -1,6 +1,7 @@
 #include "nodes/cluster_topology.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 #include <stdexcept>
 

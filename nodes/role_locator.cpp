@@ -1,11 +1,13 @@
 #include "nodes/role_locator.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
+#include <caf/node_id.hpp>
 #include <caf/response_promise.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
