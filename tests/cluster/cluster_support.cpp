@@ -77,9 +77,15 @@ void player::run() {
   for (int64_t seq = 1; !stop_; ++seq) {
     auto at = std::chrono::duration<double>(clock::now() - started).count();
     json body{{"position_s", at}, {"playing", true}, {"seq", seq}};
+    {
+      std::lock_guard<std::mutex> guard{mtx_};
+      sent_at_ = clock::now();
+      in_flight_ = true;
+    }
     auto r = gateway_.post("/api/sessions/" + id_ + "/heartbeat", body, token_);
     {
       std::lock_guard<std::mutex> guard{mtx_};
+      in_flight_ = false;
       ++statuses_[r.status];
       if (r.status == 200)
         last_ = r.body;
@@ -97,6 +103,14 @@ json player::last() const {
 int64_t player::minutes_paid() const {
   auto view = last();
   return view.is_object() ? view.value("minutes_paid", int64_t{0}) : 0;
+}
+
+std::chrono::milliseconds player::waiting() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (!in_flight_)
+    return std::chrono::milliseconds{0};
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+    std::chrono::steady_clock::now() - sent_at_);
 }
 
 std::map<int, int> player::statuses() const {

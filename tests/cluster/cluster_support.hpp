@@ -47,6 +47,8 @@ public:
   // The last 200 answer's session.
   nlohmann::json last() const;
   int64_t minutes_paid() const;
+  // How long the heartbeat in flight has been waiting (zero when none is).
+  std::chrono::milliseconds waiting() const;
   // Answers since start: by HTTP status.
   std::map<int, int> statuses() const;
   void reset_statuses();
@@ -63,6 +65,8 @@ private:
   mutable std::mutex mtx_;
   nlohmann::json last_;
   std::map<int, int> statuses_;
+  std::chrono::steady_clock::time_point sent_at_{};
+  bool in_flight_ = false;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
