@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <caf/atom.hpp>
+#include <caf/timespan.hpp>
 
 #include "actors/common/message_types.hpp"
 
@@ -107,6 +108,23 @@ node_config::node_config() {
   opt_group{custom_options_, "storage"}
     .add(data_dir, "data-dir", "folder for uploaded media")
     .add(upload_limit, "upload-limit", "largest upload in bytes");
+  opt_group{custom_options_, "cluster"}
+    .add(cluster_bind, "bind", "address the published roles listen on")
+    .add(cluster_port, "port",
+         "port publishing this node's roles to other nodes (0: not published)")
+    .add(cluster_peers, "peers",
+         "roles hosted by other nodes: role@host:port,... (a role hosted "
+         "here is used here)")
+    .add(cluster_connect_timeout, "connect-timeout",
+         "seconds one attempt to reach a peer's role may take")
+    .add(cluster_retry_max_ms, "retry-max-ms",
+         "longest wait in milliseconds between attempts to reach a lost role "
+         "(the wait doubles from 100 ms)");
+  // A frozen peer is only noticed with both on, on both sides
+  // (toolchain.md); --middleman.heartbeat-interval=... overrides them.
+  set("middleman.heartbeat-interval",
+      caf::timespan{std::chrono::milliseconds(500)});
+  set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
 }
 
 std::vector<std::string> node_config::hosted_roles(std::string& error) const {

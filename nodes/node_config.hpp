@@ -91,6 +91,14 @@ public:
 
   std::string data_dir = "var";
   int64_t upload_limit = int64_t{2} << 30;
+
+  // Several nodes (nodes/cluster.hpp); the middleman's heartbeat options
+  // live in CAF's own `middleman` group.
+  std::string cluster_bind = "127.0.0.1";
+  int64_t cluster_port = 0;
+  std::string cluster_peers;
+  int64_t cluster_connect_timeout = 3;
+  int64_t cluster_retry_max_ms = 2000;
 };
 
 // The roles this build can host, in start order.

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include <caf/actor_system.hpp>
+#include <caf/io/middleman.hpp>
 #include <caf/send.hpp>
 #include <sodium.h>
 #include <spdlog/async.h>
@@ -13,6 +14,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "nodes/cluster.hpp"
 #include "nodes/node_config.hpp"
 #include "nodes/roles.hpp"
 
@@ -71,27 +73,44 @@ int run(node::node_config& cfg) {
     cfg.jwt_secret = sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
     spdlog::warn("--dev: using a random JWT secret; tokens die with the node");
   }
+  std::vector<node::remote_role> remote;
+  try {
+    remote = node::parse_peers(cfg.cluster_peers, roles);
+  } catch (const std::invalid_argument& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  if (node::clustered(cfg))
+    cfg.load<caf::io::middleman>();
   auto clk = std::make_shared<system_clock>();
   caf::actor_system sys{cfg};
   std::vector<caf::actor> started;
-  gateway::directory dir{roles};
-  // Start order matters: streaming is handed the billing and catalog handles.
+  auto dir = std::make_shared<gateway::directory>(
+    node::configured_roles(roles, remote));
+  node::cluster_membership cluster{sys, cfg, remote, dir};
+  std::map<std::string, caf::actor> hosted;
+  // Start order matters: streaming is handed the billing and catalog handles
+  // (locators when those roles live on other nodes).
   auto start = [&](const std::string& role, auto&& spawn) {
     if (!hosts(role))
       return;
     started.push_back(spawn());
-    dir.set(role, started.back());
+    dir->set(role, started.back());
+    hosted[role] = started.back();
   };
   try {
     start("auth", [&] { return node::start_auth_role(sys, cfg, clk); });
     start("catalog", [&] { return node::start_catalog_role(sys, cfg, clk); });
     start("billing", [&] { return node::start_billing_role(sys, cfg, clk); });
     start("streaming", [&] {
-      return node::start_streaming_role(sys, cfg, clk, dir.get("billing"),
-                                        dir.get("catalog"));
+      return node::start_streaming_role(sys, cfg, clk,
+                                        cluster.handle_for("billing"),
+                                        cluster.handle_for("catalog"));
     });
+    cluster.publish(hosted);
   } catch (const std::exception& e) {
     spdlog::error("cannot start: {}", e.what());
+    cluster.stop();
     for (auto& a : started)
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
@@ -100,7 +119,7 @@ int run(node::node_config& cfg) {
   std::unique_ptr<gateway::http_gateway> gw;
   if (hosts("gateway")) {
     gw = std::make_unique<gateway::http_gateway>(sys, cfg.gateway_settings(),
-                                                 dir, clk);
+                                                 *dir, clk);
     gateway::add_ops_routes(*gw);
     gateway::add_auth_routes(*gw);
     gateway::add_catalog_routes(*gw);
@@ -109,6 +128,7 @@ int run(node::node_config& cfg) {
     gateway::add_billing_routes(*gw);
     if (!gw->bind()) {
       spdlog::error("cannot listen on {}:{}", cfg.http_bind, cfg.http_port);
+      cluster.stop();
       for (auto& a : started)
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
       return 1;
@@ -130,6 +150,7 @@ int run(node::node_config& cfg) {
   }
   waiter.join();
   gw.reset(); // in-flight requests finish before the roles go
+  cluster.stop();
   for (auto& a : started)
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   spdlog::info("node stopped");

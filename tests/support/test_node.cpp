@@ -95,39 +95,74 @@ std::string http_reply::header(const std::string& name) const {
 }
 
 test_node::test_node(const test_databases& dbs,
-                     std::vector<std::string> extra_args) {
+                     std::vector<std::string> extra_args)
+  : test_node(dbs, node_launch{std::move(extra_args), 0, true}) {
+}
+
+test_node::test_node(const test_databases& dbs, node_launch launch_how)
+  : how_(std::move(launch_how)) {
   port_ = free_port();
   log_path_ = std::string{STREAMIFY_TEST_LOG_DIR} + "/node-"
               + std::to_string(::getpid()) + "-" + std::to_string(port_)
               + ".log";
-  std::vector<std::string> args{STREAMIFY_NODE_BIN,
-                                "--http.port=" + std::to_string(port_),
-                                std::string{"--auth.jwt-secret="} + jwt_secret,
-                                "--auth.pwhash-ops=1",
-                                "--auth.pwhash-mem=8",
-                                "--http.frontend-dir=" STREAMIFY_SOURCE_DIR
-                                "/frontend"};
+  args_ = {STREAMIFY_NODE_BIN,
+           "--http.port=" + std::to_string(port_),
+           std::string{"--auth.jwt-secret="} + jwt_secret,
+           "--auth.pwhash-ops=1",
+           "--auth.pwhash-mem=8",
+           "--http.frontend-dir=" STREAMIFY_SOURCE_DIR "/frontend"};
+  if (how_.cluster_port > 0)
+    args_.push_back("--cluster.port=" + std::to_string(how_.cluster_port));
   for (auto& a : dbs.node_args())
-    args.push_back(a);
-  for (auto& a : extra_args)
-    args.push_back(std::move(a));
+    args_.push_back(a);
+  for (auto& a : how_.args)
+    args_.push_back(a);
+  launch(true);
+  wait_ready();
+}
+
+void test_node::launch(bool truncate_log) {
   pid_ = ::fork();
   if (pid_ == 0) {
-    int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd = ::open(log_path_.c_str(),
+                    O_WRONLY | O_CREAT | (truncate_log ? O_TRUNC : O_APPEND),
+                    0644);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     std::vector<char*> argv;
-    for (auto& a : args)
+    for (auto& a : args_)
       argv.push_back(a.data());
     argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
+}
+
+namespace {
+
+bool accepts_connections(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  ::close(fd);
+  return ok;
+}
+
+} // namespace
+
+void test_node::wait_ready() {
   httplib::Client cli{"127.0.0.1", port_};
   cli.set_connection_timeout(1);
   for (int i = 0; i < 300; ++i) {
-    if (auto res = cli.Get("/health/ready"); res && res->status == 200)
+    if (how_.gateway) {
+      if (auto res = cli.Get("/health/ready"); res && res->status == 200)
+        return;
+    } else if (accepts_connections(how_.cluster_port)) {
       return;
+    }
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
@@ -139,6 +174,24 @@ test_node::test_node(const test_databases& dbs,
   throw std::runtime_error("streamify-node never became ready:\n" + log());
 }
 
+void test_node::signal(int sig) {
+  if (pid_ <= 0)
+    return;
+  ::kill(pid_, sig);
+  if (sig == SIGKILL) {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+}
+
+void test_node::restart() {
+  if (pid_ > 0)
+    stop();
+  launch(false);
+  wait_ready();
+}
+
 test_node::~test_node() {
   stop();
 }
@@ -147,6 +200,7 @@ int test_node::stop() {
   if (pid_ <= 0)
     return -1;
   ::kill(pid_, SIGTERM);
+  ::kill(pid_, SIGCONT); // a frozen node must run to stop
   int status = 0;
   for (int i = 0; i < 200; ++i) {
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {

@@ -39,6 +39,15 @@ struct http_reply {
   std::string header(const std::string& name) const;
 };
 
+// One node of a cluster: its own arguments (--roles, --cluster.peers, ...)
+// and cluster port. Without the gateway it serves no HTTP and is ready once
+// its cluster port accepts connections.
+struct node_launch {
+  std::vector<std::string> args;
+  int cluster_port = 0;
+  bool gateway = true;
+};
+
 // A real streamify-node process on a free loopback port, ready when the
 // constructor returns. Its output goes to a log file printed on failure.
 class test_node {
@@ -47,6 +56,7 @@ public:
 
   explicit test_node(const test_databases& dbs,
                      std::vector<std::string> extra_args = {});
+  test_node(const test_databases& dbs, node_launch launch);
   ~test_node();
   test_node(const test_node&) = delete;
   test_node& operator=(const test_node&) = delete;
@@ -55,6 +65,11 @@ public:
   std::string log() const;
   // SIGTERM and wait; returns the exit status.
   int stop();
+  // Sends `sig` (SIGSTOP, SIGCONT, ...); SIGKILL also reaps the process.
+  void signal(int sig);
+  // Starts the process again with the same arguments and ports (its log
+  // continues) and waits until it is ready.
+  void restart();
 
   http_reply get(const std::string& path, const std::string& token = "");
   http_reply post(const std::string& path, const nlohmann::json& body,
@@ -68,9 +83,14 @@ public:
                   httplib::Headers headers);
 
 private:
+  void launch(bool truncate_log);
+  void wait_ready();
+
   pid_t pid_ = -1;
   int port_ = 0;
   std::string log_path_;
+  std::vector<std::string> args_;
+  node_launch how_;
 };
 
 int free_port();
