@@ -33,7 +33,7 @@ struct push_fixture : fixture {
   }
 
   session_actor session_of(const std::string& id) {
-    using role_impl = streaming_actor::stateful_impl<streaming_state>;
+    using role_impl = streaming_actor::stateful_base<streaming_state>;
     return deref<role_impl>(role).state.sessions.at(id).handle;
   }
 
