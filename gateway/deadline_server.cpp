@@ -15,6 +15,7 @@ namespace {
 using steady = std::chrono::steady_clock;
 
 thread_local bool close_requested = false;
+thread_local bool drain_requested = false;
 
 bool wait_for(socket_t sock, short events, std::chrono::milliseconds timeout) {
   pollfd pfd{sock, events, 0};
@@ -94,14 +95,18 @@ public:
     return static_cast<ssize_t>(n);
   }
 
+  // Non-blocking: a blocking send of a large buffer would wait forever for
+  // a reader that stopped reading. httplib writes the rest again.
   ssize_t write(const char* ptr, size_t size) override {
-    if (!is_writable())
-      return -1;
-    ssize_t n;
-    do {
-      n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    for (;;) {
+      auto n = ::send(sock_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n >= 0)
+        return n;
+      if (errno == EINTR)
+        continue;
+      if ((errno != EAGAIN && errno != EWOULDBLOCK) || !is_writable())
+        return -1;
+    }
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
@@ -130,10 +135,49 @@ std::chrono::milliseconds to_ms(time_t sec, time_t usec) {
   return std::chrono::milliseconds(sec * 1000 + usec / 1000);
 }
 
+// httplib's thread pool, counting the connections that wait for a thread.
+class counting_pool final : public httplib::TaskQueue {
+public:
+  counting_pool(size_t threads, std::atomic<int>& waiting,
+                std::atomic<int>& busy)
+    : pool_(threads), waiting_(waiting), busy_(busy) {
+  }
+
+  void enqueue(std::function<void()> fn) override {
+    ++waiting_;
+    pool_.enqueue([this, fn = std::move(fn)] {
+      ++busy_;
+      --waiting_;
+      fn();
+      --busy_;
+    });
+  }
+
+  void shutdown() override { pool_.shutdown(); }
+
+private:
+  httplib::ThreadPool pool_;
+  std::atomic<int>& waiting_;
+  std::atomic<int>& busy_;
+};
+
 } // namespace
 
-void deadline_server::close_after_response() {
+deadline_server::deadline_server(std::chrono::seconds header_timeout,
+                                 size_t threads)
+  : header_timeout_(header_timeout), threads_(static_cast<int>(threads)) {
+  new_task_queue = [this, threads] {
+    return new counting_pool(threads, waiting_, busy_);
+  };
+}
+
+bool deadline_server::pool_full() const {
+  return waiting_ > 0 && busy_ >= threads_;
+}
+
+void deadline_server::close_after_response(bool drain) {
   close_requested = true;
+  drain_requested = drain;
 }
 
 // Like nginx's lingering close: stop writing, then read and discard what the
@@ -161,10 +205,14 @@ void deadline_server::widen_backlog(int backlog) {
 }
 
 bool deadline_server::wait_for_request(socket_t sock,
-                                       std::chrono::seconds idle) const {
-  // Wake up now and then so a stopping server closes idle keep-alives.
+                                       std::chrono::seconds idle,
+                                       bool keep_alive) const {
+  // Wake up now and then so a stopping server closes idle keep-alives, and
+  // so does a pool with connections waiting for a thread.
   auto until = steady::now() + idle;
   while (svr_sock_ != INVALID_SOCKET) {
+    if (keep_alive && pool_full())
+      return wait_for(sock, POLLIN, std::chrono::milliseconds(0));
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       until - steady::now());
     if (left.count() <= 0)
@@ -182,10 +230,10 @@ bool deadline_server::process_and_close_socket(socket_t sock) {
   for (auto left = keep_alive_max_count_; left > 0; --left) {
     // A new connection gets the header timeout to send its first request
     // (its data may still be in retransmission); later ones the keep-alive.
-    auto idle = left == keep_alive_max_count_
-                  ? header_timeout_
-                  : std::chrono::seconds(keep_alive_timeout_sec_);
-    if (!strm.has_buffered() && !wait_for_request(sock, idle))
+    bool first = left == keep_alive_max_count_;
+    auto idle = first ? header_timeout_
+                      : std::chrono::seconds(keep_alive_timeout_sec_);
+    if (!strm.has_buffered() && !wait_for_request(sock, idle, !first))
       break;
     strm.start_request(steady::now() + header_timeout_);
     bool connection_closed = false;
@@ -195,6 +243,8 @@ bool deadline_server::process_and_close_socket(socket_t sock) {
       ++slow_closed_;
     if (close_requested) {
       close_requested = false;
+      if (!drain_requested)
+        break;
       linger_and_close(sock);
       return ret;
     }

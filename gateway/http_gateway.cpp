@@ -81,8 +81,11 @@ http_gateway::http_gateway(caf::actor_system& sys, gateway_settings settings,
     settings_(std::move(settings)),
     roles_(roles),
     clk_(std::move(clk)),
-    server_(std::chrono::seconds(settings_.header_timeout_s)),
-    limiter_(settings_.rate_per_s, settings_.rate_burst) {
+    server_(std::chrono::seconds(settings_.header_timeout_s),
+            static_cast<size_t>(std::max(2, settings_.threads))),
+    limiter_(settings_.rate_per_s, settings_.rate_burst),
+    entitlements_(std::make_shared<entitlement_cache>(
+      std::chrono::seconds(settings_.entitlement_ttl_s))) {
   install_hooks();
 }
 
@@ -91,13 +94,11 @@ http_gateway::~http_gateway() {
 }
 
 void http_gateway::install_hooks() {
-  auto threads = static_cast<size_t>(std::max(2, settings_.threads));
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_.set_tcp_nodelay(true);
   server_.set_keep_alive_max_count(1000);
   server_.set_keep_alive_timeout(settings_.keep_alive_s);
   server_.set_read_timeout(settings_.header_timeout_s, 0);
-  server_.set_write_timeout(30, 0);
+  server_.set_write_timeout(static_cast<time_t>(settings_.write_timeout_s), 0);
   server_.set_payload_max_length(static_cast<size_t>(settings_.upload_limit));
   server_.set_pre_routing_handler(
     [this](const httplib::Request& req, httplib::Response& res) {

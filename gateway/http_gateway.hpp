@@ -17,6 +17,7 @@
 #include "actors/common/messages.hpp"
 #include "gateway/directory.hpp"
 #include "gateway/deadline_server.hpp"
+#include "gateway/entitlement_cache.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/rate_limiter.hpp"
 
@@ -25,7 +26,13 @@ namespace streamify::gateway {
 struct gateway_settings {
   std::string bind = "127.0.0.1";
   int port = 8080;
-  int threads = 64;
+  // One per open connection (httplib), so players holding connections need
+  // many; stream responses may use at most `stream_threads` of them (0:
+  // three quarters), the rest stay for the API.
+  int threads = 256;
+  int stream_threads = 0;
+  int64_t write_timeout_s = 10; // a reader taking no byte this long is cut
+  int64_t entitlement_ttl_s = 10;
   int64_t json_limit = 1 << 20;
   int64_t upload_limit = int64_t{2} << 30;
   double rate_per_s = 500;
@@ -83,6 +90,11 @@ public:
   directory& roles() { return roles_; }
   const gateway_settings& settings() const { return settings_; }
   const class metrics& http_metrics() const { return metrics_; }
+  // Live sessions' states for the stream endpoint, refreshed by the
+  // session routes' answers and the streaming role's pushes.
+  const std::shared_ptr<entitlement_cache>& entitlements() const {
+    return entitlements_;
+  }
 
   // Asks every configured role for its status (bounded by a short timeout).
   std::vector<role_status> role_statuses();
@@ -100,6 +112,7 @@ private:
   deadline_server server_;
   rate_limiter limiter_;
   class metrics metrics_;
+  std::shared_ptr<entitlement_cache> entitlements_;
   int port_ = 0;
 };
 

@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cmath>
 
 #include <caf/actor_system.hpp>
@@ -80,6 +81,13 @@ heartbeat_request parse_heartbeat(const nlohmann::json& body) {
   return hb;
 }
 
+// A heartbeat or an end may change what the stream endpoint allows: the
+// answer updates its cache before the player's next range request.
+void remember(http_gateway& gw, const session_view& s) {
+  gw.entitlements()->observe(s.id, s.viewer_id, s.state, s.minutes_paid,
+                             std::chrono::steady_clock::now());
+}
+
 int64_t parse_limit(const httplib::Request& req) {
   if (!req.has_param("limit"))
     return 20;
@@ -118,6 +126,7 @@ void add_session_routes(http_gateway& gw) {
              hb.viewer_id = claims.sub;
              auto s = ask<session_view>(gw.system(), streaming(), timeout,
                                         heartbeat_atom::value, std::move(hb));
+             remember(gw, s);
              ctx.reply(200, to_json(s, ctx));
            });
   gw.route("POST", "/api/sessions/{id}/end",
@@ -127,6 +136,7 @@ void add_session_routes(http_gateway& gw) {
                                         end_atom::value,
                                         std::string{ctx.req.matches[1]},
                                         claims.sub);
+             remember(gw, s);
              ctx.reply(200, to_json(s, ctx));
            });
   gw.route("GET", "/api/sessions/{id}",

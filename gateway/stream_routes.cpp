@@ -1,7 +1,7 @@
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <memory>
-#include <mutex>
-#include <unordered_map>
 #include <vector>
 
 #include <fcntl.h>
@@ -16,6 +16,7 @@
 #include "actors/streaming/stream_token.hpp"
 #include "gateway/ask.hpp"
 #include "gateway/byte_range.hpp"
+#include "gateway/entitlement_receiver.hpp"
 #include "gateway/http_gateway.hpp"
 
 namespace streamify::gateway {
@@ -26,52 +27,25 @@ using namespace streamify::streaming;
 
 constexpr int64_t max_response_bytes = int64_t{8} << 20;
 constexpr size_t read_chunk = 64 << 10;
-// Entitlement is re-read from the streaming role this often at most, so a
-// player's consecutive ranges do not each cost a round trip; a 402 or 410
-// takes effect within this delay.
-constexpr auto entitlement_ttl = std::chrono::seconds(2);
-constexpr size_t max_cached_sessions = 10000;
 
-// What the stream endpoint needs to know of one session.
-struct entitlement {
-  std::string viewer_id;
-  std::string state;
-  std::string file_path;
-  std::string mime_type;
-  std::chrono::steady_clock::time_point fetched;
-};
-
-class entitlement_cache {
+// Stream responses in flight, at most `limit`: the HTTP threads beyond it
+// stay free for the API (heartbeats) whatever players do.
+class stream_slots {
 public:
-  template <class Fetch>
-  entitlement get(const std::string& session_id, Fetch fetch) {
-    auto now = std::chrono::steady_clock::now();
-    {
-      std::lock_guard<std::mutex> guard{mtx_};
-      if (auto i = entries_.find(session_id);
-          i != entries_.end() && now - i->second.fetched < entitlement_ttl)
-        return i->second;
-    }
-    auto e = fetch();
-    e.fetched = now;
-    std::lock_guard<std::mutex> guard{mtx_};
-    if (entries_.size() >= max_cached_sessions)
-      drop_expired(now);
-    entries_[session_id] = e;
-    return e;
+  explicit stream_slots(int limit) : limit_(limit) {
   }
+
+  bool take() {
+    if (++used_ <= limit_)
+      return true;
+    --used_;
+    return false;
+  }
+  void give_back() { --used_; }
 
 private:
-  void drop_expired(std::chrono::steady_clock::time_point now) {
-    for (auto i = entries_.begin(); i != entries_.end();)
-      i = now - i->second.fetched >= entitlement_ttl ? entries_.erase(i)
-                                                      : std::next(i);
-    if (entries_.size() >= max_cached_sessions)
-      entries_.clear();
-  }
-
-  std::mutex mtx_;
-  std::unordered_map<std::string, entitlement> entries_;
+  int limit_;
+  std::atomic<int> used_{0};
 };
 
 struct file_handle {
@@ -116,7 +90,8 @@ void check_state(const entitlement& e) {
 // Serves plan's bytes of the open file through a content provider that
 // reads 64 KiB at a time: memory stays flat whatever the file's size.
 void serve(request_context& ctx, std::shared_ptr<file_handle> file,
-           const struct stat& info, const entitlement& e) {
+           const struct stat& info, const entitlement& e,
+           const std::shared_ptr<stream_slots>& slots) {
   auto size = static_cast<int64_t>(info.st_size);
   auto plan = plan_range(ctx.req.get_header_value("Range"), size,
                          max_response_bytes);
@@ -132,17 +107,30 @@ void serve(request_context& ctx, std::shared_ptr<file_handle> file,
   ctx.res.set_header("ETag", "\"" + std::to_string(info.st_size) + "-"
                                + std::to_string(info.st_mtime) + "\"");
   ctx.res.set_header("Last-Modified", http_date(info.st_mtime));
+  if (!slots->take()) {
+    ctx.res.set_header("Connection", "close");
+    deadline_server::close_after_response(false);
+    throw http_error(503, "streams_busy",
+                     "too many videos are being sent, try again shortly", 1);
+  }
   auto first = plan.first;
+  auto buf = std::make_shared<std::vector<char>>(
+    static_cast<size_t>(std::min<int64_t>(plan.length, read_chunk)));
   ctx.res.set_content_provider(
     static_cast<size_t>(plan.length), e.mime_type,
-    [file, first](size_t offset, size_t length, httplib::DataSink& sink) {
-      std::vector<char> buf(std::min(length, read_chunk));
-      auto n = ::pread(file->fd, buf.data(), buf.size(),
+    [file, first, buf](size_t offset, size_t length, httplib::DataSink& sink) {
+      auto n = ::pread(file->fd, buf->data(), std::min(length, buf->size()),
                        static_cast<off_t>(first + static_cast<int64_t>(offset)));
       if (n <= 0)
         return false;
-      return sink.write(buf.data(), static_cast<size_t>(n));
-    });
+      return sink.write(buf->data(), static_cast<size_t>(n));
+    },
+    [slots](bool) { slots->give_back(); });
+}
+
+int stream_limit(const gateway_settings& s) {
+  return s.stream_threads > 0 ? s.stream_threads
+                              : std::max(1, s.threads * 3 / 4);
 }
 
 } // namespace
@@ -154,34 +142,43 @@ void add_stream_routes(http_gateway& gw) {
   };
   auto timeout = gw.settings().request_timeout;
   auto videos_dir = catalog::storage_under(gw.settings().data_dir).videos_dir;
-  auto cache = std::make_shared<entitlement_cache>();
+  auto cache = gw.entitlements();
+  auto pushes = std::make_shared<entitlement_subscription>(gw.system(), cache);
+  pushes->subscribe_to(streaming());
+  auto slots = std::make_shared<stream_slots>(stream_limit(gw.settings()));
   gw.route("GET", "/api/sessions/{id}/stream", [&gw, streaming, catalog,
-                                                timeout, videos_dir,
-                                                cache](request_context& ctx) {
+                                                timeout, videos_dir, cache,
+                                                pushes,
+                                                slots](request_context& ctx) {
     // httplib 0.11 would apply the Range header again to whatever this
     // handler answers (slicing error bodies, ignoring our clamping): the
     // range is planned here, so the library must see none. The request
     // object is the server's own mutable one.
     const_cast<httplib::Request&>(ctx.req).ranges.clear();
     std::string session_id = ctx.req.matches[1];
-    auto e = cache->get(session_id, [&] {
-      auto s = ask<session_view>(gw.system(), streaming(), timeout,
+    auto now = std::chrono::steady_clock::now();
+    auto e = cache->find(session_id, now);
+    if (!e) {
+      auto role = streaming();
+      pushes->subscribe_to(role);
+      auto s = ask<session_view>(gw.system(), role, timeout,
                                  get_session_atom::value, session_id);
       auto v = ask<catalog::video_info>(gw.system(), catalog(), timeout,
                                         catalog::get_video_atom::value,
                                         s.video_id);
-      return entitlement{s.viewer_id, s.state, videos_dir + "/" + v.file_name,
-                         v.mime_type, {}};
-    });
-    authorize(ctx, session_id, e);
-    check_state(e);
+      e = entitlement{s.viewer_id, s.state, s.minutes_paid,
+                      videos_dir + "/" + v.file_name, v.mime_type};
+      cache->store(session_id, *e, now);
+    }
+    authorize(ctx, session_id, *e);
+    check_state(*e);
     auto file = std::make_shared<file_handle>();
-    file->fd = ::open(e.file_path.c_str(), O_RDONLY | O_CLOEXEC);
+    file->fd = ::open(e->file_path.c_str(), O_RDONLY | O_CLOEXEC);
     struct stat info {};
     if (file->fd < 0 || ::fstat(file->fd, &info) != 0)
       throw http_error(404, "video_unavailable",
                        "the video's file is not available");
-    serve(ctx, std::move(file), info, e);
+    serve(ctx, std::move(file), info, *e, slots);
   });
 }
 

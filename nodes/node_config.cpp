@@ -50,7 +50,15 @@ node_config::node_config() {
     .add(frontend_dir, "frontend-dir", "folder served at /")
     .add(cors_origin, "cors-origin", "allowed CORS origin (empty: no CORS)")
     .add(metrics_public, "metrics-public",
-         "serve /metrics to everyone (false: loopback only)");
+         "serve /metrics to everyone (false: loopback only)")
+    .add(stream_threads, "stream-threads",
+         "HTTP threads video responses may hold at once (0: three quarters "
+         "of threads; above: 503)")
+    .add(write_timeout, "write-timeout",
+         "seconds a reader may take no byte before its connection is cut")
+    .add(entitlement_ttl, "entitlement-ttl",
+         "seconds the gateway trusts a fetched session state (pushed "
+         "changes apply at once)");
   opt_group{custom_options_, "auth"}
     .add(auth_db, "database-url", "PostgreSQL URL of streamify_auth")
     .add(jwt_secret, "jwt-secret", "HS256 secret for tokens (required)")
@@ -164,6 +172,9 @@ gateway::gateway_settings node_config::gateway_settings() const {
   s.frontend_dir = frontend_dir;
   s.cors_origin = cors_origin;
   s.metrics_public = metrics_public;
+  s.stream_threads = static_cast<int>(stream_threads);
+  s.write_timeout_s = write_timeout;
+  s.entitlement_ttl_s = entitlement_ttl;
   s.jwt_secret = jwt_secret;
   s.data_dir = data_dir;
   return s;

@@ -39,7 +39,7 @@ public:
 
   std::string http_bind = "127.0.0.1";
   int64_t http_port = 8080;
-  int64_t http_threads = 64;
+  int64_t http_threads = 256;
   int64_t json_limit = 1 << 20;
   int64_t rate_limit = 500;
   int64_t rate_burst = 1000;
@@ -49,6 +49,9 @@ public:
   std::string frontend_dir = "frontend";
   std::string cors_origin;
   bool metrics_public = true;
+  int64_t stream_threads = 0;
+  int64_t write_timeout = 10;
+  int64_t entitlement_ttl = 10;
 
   std::string auth_db = "postgresql://postgres@127.0.0.1:5433/streamify_auth";
   std::string jwt_secret;

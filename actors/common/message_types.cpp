@@ -48,6 +48,10 @@ void add_message_types(caf::actor_system_config& cfg) {
     "streamify::streaming::history_item");
   cfg.add_message_type<streaming::history_page>(
     "streamify::streaming::history_page");
+  cfg.add_message_type<streaming::entitlement_update>(
+    "streamify::streaming::entitlement_update");
+  cfg.add_message_type<streaming::entitlement_listener>(
+    "streamify::streaming::entitlement_listener");
   cfg.add_message_type<persistence::session_row>(
     "streamify::persistence::session_row");
   cfg.add_message_type<billing::charge_request>(

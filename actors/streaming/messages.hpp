@@ -26,6 +26,8 @@ using idle_check_atom = caf::atom_constant<caf::atom("idle_check")>;
 using save_atom = caf::atom_constant<caf::atom("save")>;
 using find_atom = caf::atom_constant<caf::atom("find")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using session_changed_atom = caf::atom_constant<caf::atom("sess_chg")>;
 
 // `POST /api/sessions` for one viewer. The idempotency key is optional.
 struct start_request {
@@ -80,6 +82,25 @@ struct history_page {
   std::string next_cursor; // empty on the last page
 };
 
+// A session's new state or paid-through minute, pushed to the gateways'
+// entitlement caches so a 402 or 410 takes effect at once.
+struct entitlement_update {
+  std::string session_id;
+  std::string viewer_id;
+  std::string state; // active, payment_required, ended
+  int64_t minutes_paid = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, entitlement_update& x) {
+  return f(caf::meta::type_name("entitlement_update"), x.session_id,
+           x.viewer_id, x.state, x.minutes_paid);
+}
+
+// A gateway's receiver of entitlement updates, subscribed to the role.
+using entitlement_listener = caf::typed_actor<
+  caf::reacts_to<session_changed_atom, entitlement_update>>;
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, start_request& x) {
   return f(caf::meta::type_name("start_request"), x.viewer_id, x.video_id,
@@ -132,7 +153,11 @@ using streaming_actor = caf::typed_actor<
   caf::replies_to<history_atom, history_request>::with<history_page>,
   caf::replies_to<status_atom>::with<role_status>,
   caf::reacts_to<catalog::video_deleted_atom, std::string>,
-  caf::reacts_to<session_ended_atom, session_view>>;
+  caf::reacts_to<session_ended_atom, session_view>,
+  // Every later change of a live session goes to the listener until it
+  // stops; sessions report theirs with session_changed_atom.
+  caf::reacts_to<subscribe_atom, entitlement_listener>,
+  caf::reacts_to<session_changed_atom, entitlement_update>>;
 
 // One live session, spawned and addressed by the streaming role.
 using session_actor = caf::typed_actor<

@@ -46,6 +46,19 @@ session_view view(self_ptr self) {
                  self->state.settings.billing.heartbeat_interval_ms / 1000);
 }
 
+void publish(self_ptr self) {
+  auto& st = self->state;
+  auto state = to_string(st.bill.state);
+  if (state == st.published_state
+      && st.bill.minutes_paid == st.published_minutes)
+    return;
+  st.published_state = state;
+  st.published_minutes = st.bill.minutes_paid;
+  self->send(st.peers.role, session_changed_atom::value,
+             entitlement_update{st.row.id, st.row.viewer_id, state,
+                                st.bill.minutes_paid});
+}
+
 void save(self_ptr self) {
   auto& st = self->state;
   st.last_saved_ms = now_ms(self);
@@ -146,6 +159,7 @@ void finish(self_ptr self, const std::string& reason) {
     st.row.ended_at_ms = std::min(st.row.ended_at_ms,
                                   st.bill.last_heartbeat_ms
                                     + st.settings.billing.idle_timeout_ms);
+  publish(self);
   auto final_view = view(self);
   self->send(st.peers.role, session_ended_atom::value, final_view);
   if (!st.confirmed) {
@@ -166,6 +180,7 @@ void confirm(self_ptr self) {
   self->state.confirmed = true;
   count_view(self);
   save(self);
+  publish(self);
 }
 
 void start(self_ptr self, promise rp) {
@@ -215,6 +230,7 @@ void beat(self_ptr self, const heartbeat_request& req, promise rp) {
       save(self);
     else
       save_if_due(self);
+    publish(self);
     if (err && !is(err, errc::payment_required))
       rp.deliver(std::move(err));
     else
@@ -280,6 +296,8 @@ session(self_ptr self, persistence::session_row row, bool resumed,
   st.row = std::move(row);
   st.confirmed = resumed;
   st.last_saved_ms = resumed ? now_ms(self) : 0;
+  st.published_state = to_string(st.bill.state);
+  st.published_minutes = st.bill.minutes_paid;
   check_idle(self);
   return {
     [self](start_atom) -> caf::result<session_view> {

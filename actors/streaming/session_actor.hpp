@@ -42,6 +42,8 @@ struct session_actor_state {
   bool charging = false;  // a wallet request is in flight
   std::deque<std::function<void()>> deferred; // arrived while charging
   int64_t last_saved_ms = 0;
+  std::string published_state; // as last reported to the role
+  int64_t published_minutes = 0;
   static inline const char* name = "session";
 };
 
@@ -49,7 +51,9 @@ struct session_actor_state {
 // session only answers it), applies the billing rules to each heartbeat,
 // charges each minute once in order, persists at minute boundaries, at the
 // end and every few seconds, and ends on `end`, on idle timeout or when its
-// video is deleted. A session spawned from a stored row is resumed.
+// video is deleted. A session spawned from a stored row is resumed. Each
+// change of its state or paid minutes is reported to the role, which passes
+// it on to the gateways' entitlement caches.
 session_actor::behavior_type
 session(session_actor::stateful_pointer<session_actor_state> self,
         persistence::session_row row, bool resumed, session_settings settings,

@@ -1,5 +1,7 @@
 #include "actors/streaming/streaming_actor.hpp"
 
+#include <algorithm>
+
 #include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
@@ -243,6 +245,14 @@ streaming_role(self_ptr self, streaming_settings settings, caf::actor billing,
     else if (msg.reason)
       self->quit(msg.reason);
   });
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& ls = self->state.listeners;
+    ls.erase(std::remove_if(ls.begin(), ls.end(),
+                            [&](const entitlement_listener& l) {
+                              return l.address() == msg.source;
+                            }),
+             ls.end());
+  });
   if (st.catalog)
     caf::anon_send(st.catalog, catalog::subscribe_atom::value,
                    caf::actor_cast<caf::actor>(self));
@@ -284,12 +294,24 @@ streaming_role(self_ptr self, streaming_settings settings, caf::actor billing,
         st.recently_ended.clear();
       st.recently_ended[v.id] = std::move(v);
     },
+    [self](subscribe_atom, entitlement_listener& listener) {
+      auto& ls = self->state.listeners;
+      if (!listener || std::find(ls.begin(), ls.end(), listener) != ls.end())
+        return;
+      self->monitor(listener);
+      ls.push_back(std::move(listener));
+    },
+    [self](session_changed_atom, entitlement_update& update) {
+      for (auto& l : self->state.listeners)
+        self->send(l, session_changed_atom::value, update);
+    },
     [self](status_atom) -> caf::result<role_status> {
       auto& st = self->state;
       role_status status{"streaming", false, "", {}};
       status.gauges = {
         {"live_sessions", static_cast<int64_t>(st.sessions.size())},
         {"sessions_started_total", st.started_total},
+        {"entitlement_listeners", static_cast<int64_t>(st.listeners.size())},
       };
       auto rp = self->make_response_promise<role_status>();
       self->request(any_store(self), std::chrono::seconds(2), ping_atom::value)

@@ -46,6 +46,7 @@ struct streaming_state {
   std::map<caf::actor_addr, std::string> by_address;
   std::unordered_map<std::string, session_view> recently_ended;
   std::unordered_map<std::string, keyed_start> keyed_starts; // viewer|key
+  std::vector<entitlement_listener> listeners; // the gateways' caches
   int64_t started_total = 0;
   static inline const char* name = "streaming";
 };

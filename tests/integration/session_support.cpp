@@ -1,6 +1,7 @@
 #include "tests/integration/session_support.hpp"
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
@@ -16,6 +17,7 @@ using nlohmann::json;
 test_node& session_node() {
   static test_node node{shared_databases(),
                         {"--billing.minute-seconds=2",
+                         "--http.entitlement-ttl=60",
                          "--streaming.heartbeat-interval=1",
                          "--streaming.idle-timeout=3",
                          "--billing.platform-fee-bps=2000"}};
@@ -55,15 +57,43 @@ const std::string& sample_video() {
   static const std::string path = [] {
     std::string p = "/tmp/streamify-session-test-" + std::to_string(::getpid())
                     + ".mp4";
-    std::string cmd = "ffmpeg -loglevel error -y -f lavfi -i "
-                      "testsrc=duration=20:size=160x120:rate=10 -pix_fmt "
-                      "yuv420p "
-                      + p;
+    std::string cmd = "ffmpeg -loglevel error -y -f lavfi -i testsrc=duration="
+                      + std::to_string(static_cast<int>(sample_duration_s))
+                      + ":size=160x120:rate=10 -pix_fmt yuv420p " + p;
     if (std::system(cmd.c_str()) != 0)
       throw std::runtime_error("ffmpeg could not make a sample video");
     return p;
   }();
   return path;
+}
+
+const std::string& large_video() {
+  static const std::string path = [] {
+    std::string p = "/tmp/streamify-stream-test-" + std::to_string(::getpid())
+                    + ".mp4";
+    std::string cmd = "ffmpeg -loglevel error -y -f lavfi -i "
+                      "testsrc=duration=1:size=640x480:rate=25 -vf "
+                      "noise=alls=100:allf=t -c:v libx264 -preset ultrafast "
+                      "-qp 0 -pix_fmt yuv420p "
+                      + p;
+    if (std::system(cmd.c_str()) != 0)
+      throw std::runtime_error("ffmpeg could not make a large video");
+    return p;
+  }();
+  return path;
+}
+
+std::string command_output(const std::string& command) {
+  std::string out;
+  if (auto* pipe = ::popen(command.c_str(), "r")) {
+    char buf[4096];
+    while (auto n = std::fread(buf, 1, sizeof(buf), pipe))
+      out.append(buf, n);
+    ::pclose(pipe);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+    out.pop_back();
+  return out;
 }
 
 // Uploads the sample video at this price and waits until it is ready.
@@ -97,6 +127,24 @@ std::string upload(test_node& node, const std::string& token, int64_t price,
   }
   CAF_FAIL("video " << id << " never became ready");
   return id;
+}
+
+watching watch(test_node& node, const std::string& video_id, int64_t cents) {
+  auto account = sign_up(node);
+  auto viewer = token_of(account);
+  if (cents > 0)
+    deposit(node, viewer, cents);
+  auto s = node.post("/api/sessions", {{"video_id", video_id}}, viewer);
+  CAF_REQUIRE_EQUAL(s.status, 201);
+  return {viewer, account["user"]["id"].get<std::string>(),
+          s.body["id"].get<std::string>(),
+          s.body["stream_url"].get<std::string>()};
+}
+
+watching start_watching(test_node& node, int64_t price, int64_t cents,
+                        const std::string& file) {
+  auto creator = token_of(sign_up(node, "creator"));
+  return watch(node, upload(node, creator, price, file), cents);
 }
 
 http_reply beat(test_node& node, const std::string& token,

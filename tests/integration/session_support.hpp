@@ -18,11 +18,28 @@ std::string key();
 void deposit(test_node& node, const std::string& token, int64_t cents);
 int64_t balance(test_node& node, const std::string& token);
 // A 20 s ffmpeg testsrc MP4 made at first use; its path.
+constexpr double sample_duration_s = 20;
 const std::string& sample_video();
+// About 16 MB of lossless noise (1 s): larger than one 8 MiB response.
+const std::string& large_video();
+// What a shell command prints on stdout, without the final newline.
+std::string command_output(const std::string& command);
 // Uploads a video file (the sample by default) at this price and waits until
 // it is ready.
 std::string upload(test_node& node, const std::string& token, int64_t price,
                    const std::string& file = sample_video());
+// A viewer with `cents` deposited, in a live session of `video_id`.
+struct watching {
+  std::string viewer; // token
+  std::string viewer_id;
+  std::string session;
+  std::string stream_url;
+};
+watching watch(test_node& node, const std::string& video_id, int64_t cents);
+// The same for a freshly uploaded video (the sample by default) at `price`.
+watching start_watching(test_node& node, int64_t price, int64_t cents,
+                        const std::string& file = sample_video());
+
 http_reply beat(test_node& node, const std::string& token,
                 const std::string& session, double position, bool playing,
                 std::optional<int64_t> seq = std::nullopt);
