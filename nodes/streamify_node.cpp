@@ -90,6 +90,9 @@ int run(node::node_config& cfg) {
       return node::start_streaming_role(sys, cfg, clk, dir.get("billing"),
                                         dir.get("catalog"));
     });
+    start("analytics", [&] {
+      return node::start_analytics_role(sys, cfg, dir.get("billing"));
+    });
   } catch (const std::exception& e) {
     spdlog::error("cannot start: {}", e.what());
     for (auto& a : started)
@@ -107,6 +110,7 @@ int run(node::node_config& cfg) {
     gateway::add_session_routes(*gw);
     gateway::add_stream_routes(*gw);
     gateway::add_billing_routes(*gw);
+    gateway::add_analytics_routes(*gw);
     if (!gw->bind()) {
       spdlog::error("cannot listen on {}:{}", cfg.http_bind, cfg.http_port);
       for (auto& a : started)
