@@ -12,8 +12,8 @@ namespace streamify::node {
 
 const std::vector<std::string>& known_roles() {
   static const std::vector<std::string> roles{"gateway", "auth", "catalog",
-                                              "billing", "streaming",
-                                              "analytics"};
+                                              "billing", "analytics",
+                                              "streaming"};
   return roles;
 }
 
@@ -25,7 +25,7 @@ node_config::node_config() {
   opt_group{custom_options_, "global"}
     .add(roles, "roles",
          "roles to host: all or a list of "
-         "gateway,auth,catalog,billing,streaming,analytics")
+         "gateway,auth,catalog,billing,analytics,streaming")
     .add(dev, "dev", "development mode: allow a generated JWT secret")
     .add(log_level, "log-level", "trace, debug, info, warn, error or off")
     .add(access_log, "access-log", "stdout, off or a file path")

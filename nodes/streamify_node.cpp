@@ -86,12 +86,13 @@ int run(node::node_config& cfg) {
     start("auth", [&] { return node::start_auth_role(sys, cfg, clk); });
     start("catalog", [&] { return node::start_catalog_role(sys, cfg, clk); });
     start("billing", [&] { return node::start_billing_role(sys, cfg, clk); });
+    // Before streaming, so the sessions it ends at start-up are reported.
+    start("analytics", [&] {
+      return node::start_analytics_role(sys, cfg, dir.get("billing"));
+    });
     start("streaming", [&] {
       return node::start_streaming_role(sys, cfg, clk, dir.get("billing"),
                                         dir.get("catalog"));
-    });
-    start("analytics", [&] {
-      return node::start_analytics_role(sys, cfg, dir.get("billing"));
     });
   } catch (const std::exception& e) {
     spdlog::error("cannot start: {}", e.what());

@@ -110,14 +110,14 @@ CAF_TEST(dashboards count what was played and match the ledger) {
   auto ann = token_of(sign_up(node));
   auto bob = token_of(sign_up(node));
   auto paid = upload(node, creator, 10);
-  auto free = upload(node, creator, 0, short_clip());
+  auto free_video = upload(node, creator, 0, short_clip());
   deposit(node, ann, 1'000);
   deposit(node, bob, 1'000);
 
   play(node, ann, paid, 5);
   play(node, ann, paid, 1);
   play(node, bob, paid, 3);
-  play(node, bob, free, 5);
+  play(node, bob, free_video, 5);
   play(node, creator, paid, 2); // the owner's own session is no view
 
   auto of_creator = " FROM sessions WHERE owner_id = " + in_list(creator_id)
@@ -178,7 +178,7 @@ CAF_TEST(dashboards count what was played and match the ledger) {
     CAF_CHECK_EQUAL(stats.body["retention"][k].get<double>(),
                     static_cast<double>(reached * 10'000 / 3) / 10'000.0);
   }
-  auto free_stats = node.get("/api/analytics/videos/" + free, creator);
+  auto free_stats = node.get("/api/analytics/videos/" + free_video, creator);
   CAF_REQUIRE_EQUAL(free_stats.status, 200);
   CAF_CHECK_EQUAL(free_stats.body["retention"][9], 1.0);
   CAF_CHECK_EQUAL(free_stats.body["per_day"].size(), 30u); // default range

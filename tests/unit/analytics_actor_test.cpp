@@ -12,6 +12,7 @@
 #include "actors/common/errc.hpp"
 #include "actors/common/message_types.hpp"
 #include "persistence/analytics/memory_analytics_store.hpp"
+#include "persistence/common/pg_connection.hpp"
 
 using namespace streamify;
 using namespace streamify::analytics;
