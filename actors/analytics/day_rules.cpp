@@ -56,7 +56,7 @@ std::optional<int64_t> parse_day(const std::string& text) {
 std::string format_day(int64_t day) {
   int64_t y, m, d;
   civil_from_days(day, y, m, d);
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lld",
                 static_cast<long long>(y), static_cast<long long>(m),
                 static_cast<long long>(d));
