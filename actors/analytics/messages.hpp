@@ -39,8 +39,8 @@ constexpr caf::atom_value registry_name = caf::atom("analytics");
 void track(caf::actor_system& sys, activity_event event);
 
 // The analytics role as the gateway and the other roles see it. Reports
-// leave out days without activity; `video_stats` answers found = false for
-// a video it has no facts of.
+// leave out days without activity; whether a video exists and whose it is
+// is the catalog's to say.
 using analytics_actor = caf::typed_actor<
   caf::reacts_to<activity_atom, activity_event>,
   caf::replies_to<creator_atom, std::string, day_range>::with<creator_report>,
@@ -114,8 +114,8 @@ typename Inspector::result_type inspect(Inspector& f, creator_report& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, video_report& x) {
-  return f(caf::meta::type_name("video_report"), x.found, x.owner_id, x.title,
-           x.totals, x.per_day, x.retention);
+  return f(caf::meta::type_name("video_report"), x.totals, x.per_day,
+           x.retention);
 }
 
 template <class Inspector>

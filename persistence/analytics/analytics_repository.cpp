@@ -74,11 +74,6 @@ const std::vector<named_statement> statements{
   {"an_creator_video_viewers",
    "SELECT video_id, count(DISTINCT viewer_id) FROM views"
    " WHERE owner_id = $1 AND day BETWEEN $2 AND $3 GROUP BY video_id"},
-  {"an_video_owner",
-   "SELECT owner_id, title FROM videos WHERE video_id = $1 UNION ALL"
-   " (SELECT owner_id, '' FROM sessions WHERE video_id = $1 LIMIT 1)"
-   " UNION ALL (SELECT owner_id, '' FROM video_day WHERE video_id = $1"
-   " LIMIT 1)"},
   {"an_video_days",
    "SELECT day, " ROLLUP_SUMS ", sum(unique_viewers)::bigint FROM video_day"
    " WHERE video_id = $1 AND day BETWEEN $2 AND $3 GROUP BY day ORDER BY day"},
@@ -160,6 +155,9 @@ void analytics_repository::apply(const analytics_batch& batch) {
         tx.exec_prepared("an_session", a.id, a.video_id, a.viewer_id,
                          a.owner_id, a.duration_ms, day, a.billed_ms,
                          a.position_ms, a.gone);
+        if (a.kind == "session") // names the video, should its event be lost
+          tx.exec_prepared("an_video", a.video_id, a.owner_id, a.title,
+                           a.duration_ms, false);
         if (a.kind == "session" && a.view_counted)
           tx.exec_prepared("an_view", a.id, a.video_id, a.viewer_id,
                            a.owner_id, day);
@@ -213,12 +211,6 @@ video_report analytics_repository::video(const std::string& video_id,
   return db_.run([&](pqxx::connection& c) {
     pqxx::read_transaction tx{c};
     video_report out;
-    auto owner = tx.exec_prepared("an_video_owner", video_id);
-    if (owner.empty())
-      return out;
-    out.found = true;
-    out.owner_id = owner[0][0].as<std::string>();
-    out.title = owner[0][1].as<std::string>();
     auto query = [&](const char* name) {
       return tx.exec_prepared(name, video_id, range.from_day, range.to_day);
     };

@@ -41,9 +41,10 @@ inline bool is_paid_view(const money_event& m) {
 // resent event changes nothing. Kinds:
 // - "user": role (sent on sign-up and sign-in).
 // - "video": owner_id, title, duration_ms; `gone` once deleted.
-// - "session" / "position": video_id, viewer_id, owner_id, duration_ms,
-//   at_ms (the start), billed_ms, position_ms, view_counted, gone (ended).
-//   A "position" sample may be dropped; a "session" event never is.
+// - "session" / "position": video_id, viewer_id, owner_id, title,
+//   duration_ms, at_ms (the start), billed_ms, position_ms, view_counted,
+//   gone (ended). A "position" sample may be dropped; a "session" event
+//   never is, and also makes its video known.
 struct activity_event {
   std::string kind;
   std::string id;
@@ -103,9 +104,6 @@ struct creator_report {
 // started in the range, whose furthest position reached k tenths of the
 // duration; retention[0] counts them all.
 struct video_report {
-  bool found = false;
-  std::string owner_id;
-  std::string title;
   activity_totals totals;
   std::vector<day_totals> per_day;
   std::vector<int64_t> retention;

@@ -24,16 +24,22 @@ void memory_analytics_store::apply(const analytics_batch& batch) {
       views_.emplace(m.session_id, view_fact{m.video_id, m.user_id,
                                              m.creator_id, day_of(m.at_ms)});
   }
+  auto note_video = [this](const std::string& id, const activity_event& a,
+                           bool deleted) {
+    auto& v = videos_[id];
+    v.owner_id = a.owner_id;
+    if (!a.title.empty())
+      v.title = a.title;
+    v.deleted = v.deleted || deleted;
+  };
   for (const auto& a : batch.activity) {
     if (a.kind == "user") {
       users_[a.id] = a.role;
     } else if (a.kind == "video") {
-      auto& v = videos_[a.id];
-      v.owner_id = a.owner_id;
-      if (!a.title.empty())
-        v.title = a.title;
-      v.deleted = v.deleted || a.gone;
+      note_video(a.id, a, a.gone);
     } else {
+      if (a.kind == "session")
+        note_video(a.video_id, a, false);
       auto [i, added] = sessions_.emplace(
         a.id, session_fact{a.video_id, a.viewer_id, a.owner_id, a.duration_ms,
                            day_of(a.at_ms), a.billed_ms, a.position_ms});
@@ -106,16 +112,6 @@ creator_report memory_analytics_store::creator(const std::string& creator_id,
 video_report memory_analytics_store::video(const std::string& video_id,
                                            day_range range) {
   video_report out;
-  if (auto i = videos_.find(video_id); i != videos_.end()) {
-    out.found = true;
-    out.owner_id = i->second.owner_id;
-    out.title = i->second.title;
-  }
-  for (const auto& [id, s] : sessions_)
-    if (s.video_id == video_id && !out.found) {
-      out.found = true;
-      out.owner_id = s.owner_id;
-    }
   std::map<int64_t, activity_totals> per_day;
   std::map<std::string, activity_totals> per_video;
   collect([&](const std::string& video,

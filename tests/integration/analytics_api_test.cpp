@@ -301,6 +301,7 @@ CAF_TEST(numbers catch up exactly after an analytics outage) {
     CAF_CHECK_EQUAL(dash["totals"]["revenue_cents"], ledger);
     CAF_CHECK_EQUAL(dash["totals"]["views"], 3);
     CAF_CHECK_EQUAL(dash["totals"]["watched_ms"], billed);
+    CAF_CHECK_EQUAL(dash["per_video"][0]["title"], "Session test");
     caught_up = dash;
     CAF_CHECK_EQUAL(with.stop(), 0);
   }
