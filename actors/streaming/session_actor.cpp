@@ -160,12 +160,12 @@ void finish(self_ptr self, const std::string& reason) {
                                   st.bill.last_heartbeat_ms
                                     + st.settings.billing.idle_timeout_ms);
   auto final_view = view(self);
-  report(self, "session");
   self->send(st.peers.role, session_ended_atom::value, final_view);
   if (!st.confirmed) {
     self->quit(); // nothing was paid or stored
     return;
   }
+  report(self, "session");
   self->request(st.peers.store, st.settings.store_timeout, save_atom::value,
                 snapshot(self))
     .then([self](bool) { self->quit(); },
