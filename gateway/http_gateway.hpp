@@ -122,5 +122,6 @@ void add_ops_routes(http_gateway& gw);
 void add_catalog_routes(http_gateway& gw);
 void add_session_routes(http_gateway& gw);
 void add_stream_routes(http_gateway& gw);
+void add_analytics_routes(http_gateway& gw);
 
 } // namespace streamify::gateway

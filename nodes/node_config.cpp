@@ -13,7 +13,8 @@ namespace streamify::node {
 
 const std::vector<std::string>& known_roles() {
   static const std::vector<std::string> roles{"gateway", "auth", "catalog",
-                                              "billing", "streaming"};
+                                              "billing", "analytics",
+                                              "streaming"};
   return roles;
 }
 
@@ -24,7 +25,8 @@ node_config::node_config() {
   set("scheduler.policy", caf::atom("sharing"));
   opt_group{custom_options_, "global"}
     .add(roles, "roles",
-         "roles to host: all or a list of gateway,auth,catalog,billing,streaming")
+         "roles to host: all or a list of "
+         "gateway,auth,catalog,billing,analytics,streaming")
     .add(dev, "dev", "development mode: allow a generated JWT secret")
     .add(log_level, "log-level", "trace, debug, info, warn, error or off")
     .add(access_log, "access-log", "stdout, off or a file path")
@@ -100,8 +102,16 @@ node_config::node_config() {
          "writes one wallet keeps at the ledger writer at once")
     .add(wallet_queue_limit, "wallet-queue-limit",
          "writes waiting in one wallet before 503");
-  opt_group{custom_options_, "analytics"}.add(
-    analytics_db, "database-url", "PostgreSQL URL of streamify_analytics");
+  opt_group{custom_options_, "analytics"}
+    .add(analytics_db, "database-url", "PostgreSQL URL of streamify_analytics")
+    .add(analytics_poll_ms, "poll-interval-ms",
+         "milliseconds between reads of the billing outbox and writes of "
+         "buffered activity (how far dashboards may lag)")
+    .add(analytics_outbox_page, "outbox-page", "outbox rows read at once")
+    .add(analytics_position_buffer, "position-buffer",
+         "position samples buffered before new ones are dropped")
+    .add(analytics_batch_max, "batch-max",
+         "activity events written in one transaction");
   opt_group{custom_options_, "streaming"}
     .add(heartbeat_interval, "heartbeat-interval",
          "seconds between a player's heartbeats")
@@ -241,6 +251,19 @@ billing::billing_topology node_config::billing_topology() const {
   t.settings.read_timeout
     = std::chrono::seconds(std::max<int64_t>(1, request_timeout - 1));
   return t;
+}
+
+analytics::analytics_settings node_config::analytics_settings() const {
+  analytics::analytics_settings s;
+  s.poll_interval
+    = std::chrono::milliseconds(std::max<int64_t>(10, analytics_poll_ms));
+  s.outbox_page = std::max<int64_t>(1, analytics_outbox_page);
+  s.position_buffer
+    = static_cast<size_t>(std::max<int64_t>(0, analytics_position_buffer));
+  s.batch_max = static_cast<size_t>(std::max<int64_t>(1, analytics_batch_max));
+  s.request_timeout
+    = std::chrono::seconds(std::max<int64_t>(1, request_timeout - 1));
+  return s;
 }
 
 } // namespace streamify::node

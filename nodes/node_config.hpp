@@ -10,6 +10,7 @@
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/streaming/streaming_actor.hpp"
 #include "actors/billing/billing_actor.hpp"
+#include "actors/analytics/analytics_actor.hpp"
 #include "gateway/http_gateway.hpp"
 
 namespace streamify::node {
@@ -29,6 +30,7 @@ public:
   // Throws std::invalid_argument naming a bad streaming/billing option.
   streaming::streaming_settings streaming_settings() const;
   billing::billing_topology billing_topology() const;
+  analytics::analytics_settings analytics_settings() const;
 
   std::string roles = "all";
   bool dev = false;
@@ -84,6 +86,10 @@ public:
   int64_t wallet_queue_limit = 4096;
   std::string analytics_db
     = "postgresql://postgres@127.0.0.1:5433/streamify_analytics";
+  int64_t analytics_poll_ms = 1000;
+  int64_t analytics_outbox_page = 500;
+  int64_t analytics_position_buffer = 10'000;
+  int64_t analytics_batch_max = 2'000;
 
   // Viewing sessions (streaming role).
   int64_t billing_minute_seconds = 60;

@@ -23,6 +23,8 @@
 #include "persistence/streaming/session_repository.hpp"
 #include "persistence/billing/ledger_repository.hpp"
 #include "persistence/common/migrations.hpp"
+#include "actors/analytics/analytics_worker.hpp"
+#include "persistence/analytics/analytics_repository.hpp"
 
 namespace streamify::node {
 
@@ -131,6 +133,25 @@ caf::actor start_billing_role(caf::actor_system& sys, const node_config& cfg,
   spdlog::info("billing role started with {} ledger writers (batches up to "
                "{}) and {} readers",
                topology.writers, topology.writer.batch_max, topology.readers);
+  return caf::actor_cast<caf::actor>(role);
+}
+
+caf::actor start_analytics_role(caf::actor_system& sys, const node_config& cfg,
+                                caf::actor billing) {
+  migrate_with_retry(cfg.analytics_db, "analytics",
+                     persistence::analytics_migrations());
+  auto worker = [&] {
+    return sys.spawn<caf::detached>(
+      analytics::analytics_worker,
+      std::make_shared<persistence::analytics_repository>(cfg.analytics_db));
+  };
+  auto settings = cfg.analytics_settings();
+  auto role = sys.spawn(analytics::analytics_role, settings, std::move(billing),
+                        worker(), worker());
+  // Where the other roles' track() finds it.
+  sys.registry().put(analytics::registry_name, role);
+  spdlog::info("analytics role started, polling every {} ms",
+               cfg.analytics_poll_ms);
   return caf::actor_cast<caf::actor>(role);
 }
 

@@ -30,6 +30,11 @@ caf::actor start_streaming_role(caf::actor_system& sys, const node_config& cfg,
 caf::actor start_billing_role(caf::actor_system& sys, const node_config& cfg,
                               std::shared_ptr<const clock> clk);
 
+// Applies the analytics migrations, then spawns the role with a writer and a
+// reader (detached, one connection each). `billing` may be remote or invalid.
+caf::actor start_analytics_role(caf::actor_system& sys, const node_config& cfg,
+                                caf::actor billing);
+
 // `--reconcile`: checks the ledger invariants and prints the report. Returns
 // the exit code: 0 zero differences, 1 differences, 2 cannot check.
 int reconcile(const node_config& cfg);

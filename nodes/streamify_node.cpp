@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include <caf/actor_registry.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/send.hpp>
@@ -14,6 +15,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "actors/analytics/messages.hpp"
 #include "nodes/cluster.hpp"
 #include "nodes/node_config.hpp"
 #include "nodes/roles.hpp"
@@ -102,6 +104,14 @@ int run(node::node_config& cfg) {
     start("auth", [&] { return node::start_auth_role(sys, cfg, clk); });
     start("catalog", [&] { return node::start_catalog_role(sys, cfg, clk); });
     start("billing", [&] { return node::start_billing_role(sys, cfg, clk); });
+    // Before streaming, so the sessions it ends at start-up are reported.
+    start("analytics", [&] {
+      return node::start_analytics_role(sys, cfg, cluster.handle_for("billing"));
+    });
+    // Activity events find analytics in the registry (analytics::track).
+    if (!hosts("analytics"))
+      if (auto remote_analytics = cluster.handle_for("analytics"))
+        sys.registry().put(analytics::registry_name, remote_analytics);
     start("streaming", [&] {
       return node::start_streaming_role(sys, cfg, clk,
                                         cluster.handle_for("billing"),
@@ -126,6 +136,7 @@ int run(node::node_config& cfg) {
     gateway::add_session_routes(*gw);
     gateway::add_stream_routes(*gw);
     gateway::add_billing_routes(*gw);
+    gateway::add_analytics_routes(*gw);
     if (!gw->bind()) {
       spdlog::error("cannot listen on {}:{}", cfg.http_bind, cfg.http_port);
       cluster.stop();

@@ -4,6 +4,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/analytics/messages.hpp"
 #include "actors/auth/jwt.hpp"
 #include "actors/auth/validation.hpp"
 #include "actors/common/errc.hpp"
@@ -71,6 +72,11 @@ void remember(self_ptr self, const user_info& user) {
 auth_result issue(self_ptr self, const user_info& user) {
   auto& st = self->state;
   remember(self, user);
+  analytics::activity_event seen;
+  seen.kind = "user";
+  seen.id = user.id;
+  seen.role = user.role;
+  analytics::track(self->system(), std::move(seen));
   auto now = st.clk->now_s();
   token_claims claims{user.id, user.role, now + st.settings.token_ttl_s};
   return auth_result{sign_token(claims, st.settings.jwt_secret, now), user};

@@ -7,6 +7,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/analytics/messages.hpp"
 #include "actors/catalog/catalog_rules.hpp"
 #include "actors/common/errc.hpp"
 #include "actors/common/ids.hpp"
@@ -69,13 +70,30 @@ caf::result<Out> relay(self_ptr self, Ts... xs) {
   return rp;
 }
 
+// Tells analytics about a video that became ready or was deleted, without
+// waiting.
+void report(self_ptr self, const video_info& v) {
+  analytics::activity_event event;
+  event.kind = "video";
+  event.id = v.id;
+  event.owner_id = v.owner_id;
+  event.title = v.title;
+  event.duration_ms = v.duration_ms;
+  event.gone = v.status == "deleted";
+  analytics::track(self->system(), std::move(event));
+}
+
 void record_media(self_ptr self, const std::string& id, media_facts facts) {
   auto& st = self->state;
   --st.processing;
   ++(facts.ok ? st.processed_total : st.failed_total);
   ask_worker<video_info>(
-    self, [](video_info&) {}, [](caf::error&) {}, media_done_atom::value, id,
-    std::move(facts));
+    self,
+    [self](video_info& v) {
+      if (v.status == "ready")
+        report(self, v);
+    },
+    [](caf::error&) {}, media_done_atom::value, id, std::move(facts));
 }
 
 void start_processing(self_ptr self, const video_info& video) {
@@ -274,6 +292,7 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
       ask_worker<video_info>(
         self,
         [self, rp](video_info& deleted) mutable {
+          report(self, deleted);
           for (auto& l : self->state.listeners)
             caf::anon_send(l, video_deleted_atom::value, deleted.id);
           rp.deliver(true);

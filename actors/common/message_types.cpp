@@ -9,6 +9,7 @@
 #include "actors/common/errc.hpp"
 #include "actors/common/messages.hpp"
 #include "actors/streaming/messages.hpp"
+#include "actors/analytics/messages.hpp"
 
 namespace streamify {
 
@@ -80,6 +81,20 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<billing::outbox_event>(
     "streamify::billing::outbox_event");
   cfg.add_message_type<billing::outbox_page>("streamify::billing::outbox_page");
+  cfg.add_message_type<persistence::activity_event>(
+    "streamify::persistence::activity_event");
+  cfg.add_message_type<persistence::money_event>(
+    "streamify::persistence::money_event");
+  cfg.add_message_type<persistence::analytics_batch>(
+    "streamify::persistence::analytics_batch");
+  cfg.add_message_type<persistence::day_range>(
+    "streamify::persistence::day_range");
+  cfg.add_message_type<persistence::creator_report>(
+    "streamify::persistence::creator_report");
+  cfg.add_message_type<persistence::video_report>(
+    "streamify::persistence::video_report");
+  cfg.add_message_type<persistence::platform_report>(
+    "streamify::persistence::platform_report");
 }
 
 } // namespace streamify

@@ -8,6 +8,7 @@
 #include <caf/typed_response_promise.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/analytics/messages.hpp"
 #include "actors/billing/messages.hpp"
 #include "actors/common/errc.hpp"
 
@@ -78,6 +79,17 @@ void save_if_due(self_ptr self) {
     save(self);
 }
 
+// Tells analytics where the session stands, without waiting; a "position"
+// sample may be dropped there, a "session" event is not.
+void report(self_ptr self, const char* kind) {
+  const auto& r = snapshot(self);
+  analytics::track(self->system(),
+                   {kind, r.id, r.video_id, r.viewer_id, r.owner_id, r.title,
+                    "", r.started_at_ms, r.duration_ms, r.billed_ms,
+                    r.position_ms, r.view_counted,
+                    self->state.bill.state == session_state::ended});
+}
+
 void count_view(self_ptr self) {
   auto& st = self->state;
   if (st.row.view_counted || st.row.viewer_id == st.row.owner_id)
@@ -87,6 +99,7 @@ void count_view(self_ptr self) {
   if (!paid_minute_0 && !free_reached)
     return;
   st.row.view_counted = true;
+  report(self, "session");
   if (st.peers.catalog)
     caf::anon_send(st.peers.catalog, catalog::view_counted_atom::value,
                    st.row.video_id, st.row.id);
@@ -166,6 +179,7 @@ void finish(self_ptr self, const std::string& reason) {
     self->quit(); // nothing was paid or stored
     return;
   }
+  report(self, "session");
   self->request(st.peers.store, st.settings.store_timeout, save_atom::value,
                 snapshot(self))
     .then([self](bool) { self->quit(); },
@@ -178,6 +192,7 @@ void finish(self_ptr self, const std::string& reason) {
 
 void confirm(self_ptr self) {
   self->state.confirmed = true;
+  report(self, "session");
   count_view(self);
   save(self);
   publish(self);
@@ -219,6 +234,7 @@ void beat(self_ptr self, const heartbeat_request& req, promise rp) {
     return;
   }
   apply_heartbeat(st.bill, hb, now_ms(self), st.settings.billing);
+  report(self, "position");
   auto paid_before = st.bill.minutes_paid;
   auto counted_before = st.row.view_counted;
   count_view(self);

@@ -21,5 +21,6 @@ const std::vector<migration>& auth_migrations();
 const std::vector<migration>& catalog_migrations();
 const std::vector<migration>& streaming_migrations();
 const std::vector<migration>& billing_migrations();
+const std::vector<migration>& analytics_migrations();
 
 } // namespace streamify::persistence

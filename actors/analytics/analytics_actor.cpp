@@ -1,0 +1,207 @@
+#include "actors/analytics/analytics_actor.hpp"
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/billing/messages.hpp"
+
+namespace streamify::analytics {
+
+namespace {
+
+using self_ptr = analytics_actor::stateful_pointer<analytics_state>;
+
+persistence::money_event to_money(const billing::outbox_event& e) {
+  return {e.transaction_id, e.kind,          e.user_id,       e.creator_id,
+          e.session_id,     e.video_id,      e.minute_index,  e.amount_cents,
+          e.creator_cents,  e.fee_cents,     e.created_at_ms};
+}
+
+void keep_position(self_ptr self, activity_event event) {
+  auto& st = self->state;
+  if (st.positions.size() >= st.settings.position_buffer) {
+    ++st.positions_dropped;
+    return;
+  }
+  st.positions.push_back(std::move(event));
+}
+
+// Ends a cycle: at once again when there is more to do, else after the
+// poll interval.
+void cycle_done(self_ptr self, bool more) {
+  auto& st = self->state;
+  st.busy = false;
+  if (more)
+    self->send(self, poll_atom::value);
+  else
+    self->delayed_send(self, st.settings.poll_interval, poll_atom::value);
+}
+
+void apply(self_ptr self, std::vector<persistence::money_event> money,
+           std::string next_cursor) {
+  auto& st = self->state;
+  persistence::analytics_batch batch;
+  batch.money = std::move(money);
+  if (next_cursor != st.cursor)
+    batch.outbox_cursor = next_cursor;
+  auto take = std::min(st.activity.size(), st.settings.batch_max);
+  batch.activity.assign(st.activity.begin(), st.activity.begin() + take);
+  st.activity.erase(st.activity.begin(), st.activity.begin() + take);
+  auto sampled = batch.activity.size();
+  batch.activity.insert(batch.activity.end(), st.positions.begin(),
+                        st.positions.end());
+  st.positions.clear();
+  if (batch.money.empty() && batch.activity.empty()
+      && batch.outbox_cursor.empty()) {
+    cycle_done(self, false);
+    return;
+  }
+  auto full_page = static_cast<int64_t>(batch.money.size())
+                   >= st.settings.outbox_page;
+  self->request(st.writer, st.settings.request_timeout, apply_atom::value, batch)
+    .then(
+      [self, batch, full_page](bool) {
+        auto& st = self->state;
+        if (!batch.outbox_cursor.empty())
+          st.cursor = batch.outbox_cursor;
+        ++st.batches_applied;
+        st.outbox_rows_applied += static_cast<int64_t>(batch.money.size());
+        st.events_applied += static_cast<int64_t>(batch.activity.size());
+        cycle_done(self, full_page || !st.activity.empty());
+      },
+      [self, batch, sampled](caf::error& err) {
+        auto& st = self->state;
+        ++st.batch_failures;
+        spdlog::warn("analytics: batch not applied, kept for the next try: {}",
+                     self->system().render(err));
+        // Back in front, in order: the outbox rows are read again from the
+        // unchanged cursor.
+        st.activity.insert(st.activity.begin(), batch.activity.begin(),
+                           batch.activity.begin() + sampled);
+        for (auto i = batch.activity.begin() + sampled;
+             i != batch.activity.end(); ++i)
+          keep_position(self, *i);
+        cycle_done(self, false);
+      });
+}
+
+void read_outbox(self_ptr self) {
+  auto& st = self->state;
+  if (!st.billing) {
+    apply(self, {}, st.cursor);
+    return;
+  }
+  billing::outbox_query query{st.cursor, st.settings.outbox_page};
+  self->request(st.billing, st.settings.request_timeout,
+                billing::outbox_atom::value, std::move(query))
+    .then(
+      [self](billing::outbox_page& page) {
+        std::vector<persistence::money_event> money;
+        for (const auto& e : page.items)
+          money.push_back(to_money(e));
+        apply(self, std::move(money), page.next_cursor);
+      },
+      [self](caf::error& err) {
+        spdlog::debug("analytics: outbox not read: {}",
+                      self->system().render(err));
+        apply(self, {}, self->state.cursor);
+      });
+}
+
+void cycle(self_ptr self) {
+  auto& st = self->state;
+  if (st.busy)
+    return;
+  st.busy = true;
+  if (st.cursor_loaded) {
+    read_outbox(self);
+    return;
+  }
+  self->request(st.writer, st.settings.request_timeout, cursor_atom::value)
+    .then(
+      [self](std::string& cursor) {
+        self->state.cursor = std::move(cursor);
+        self->state.cursor_loaded = true;
+        read_outbox(self);
+      },
+      [self](caf::error&) {
+        ++self->state.batch_failures;
+        cycle_done(self, false);
+      });
+}
+
+// Forwards a query to the reader and its answer back.
+template <class Out, class... Ts>
+caf::result<Out> ask_reader(self_ptr self, Ts... xs) {
+  auto rp = self->make_response_promise<Out>();
+  self->request(self->state.reader, self->state.settings.request_timeout, xs...)
+    .then([rp](Out& x) mutable { rp.deliver(std::move(x)); },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+} // namespace
+
+analytics_actor::behavior_type
+analytics_role(self_ptr self, analytics_settings settings, caf::actor billing,
+               analytics_worker_actor writer, analytics_worker_actor reader) {
+  auto& st = self->state;
+  st.settings = std::move(settings);
+  st.billing = std::move(billing);
+  st.writer = std::move(writer);
+  st.reader = std::move(reader);
+  self->link_to(st.writer); // the workers end with the role
+  self->link_to(st.reader);
+  self->send(self, poll_atom::value);
+  return {
+    [self](activity_atom, activity_event& event) {
+      if (event.kind == "position")
+        keep_position(self, std::move(event));
+      else
+        self->state.activity.push_back(std::move(event));
+    },
+    [self](poll_atom) { cycle(self); },
+    [self](creator_atom, std::string& creator,
+           day_range range) -> caf::result<creator_report> {
+      return ask_reader<creator_report>(self, creator_atom::value,
+                                        std::move(creator), range);
+    },
+    [self](video_stats_atom, std::string& video,
+           day_range range) -> caf::result<video_report> {
+      return ask_reader<video_report>(self, video_stats_atom::value,
+                                      std::move(video), range);
+    },
+    [self](platform_atom) -> caf::result<platform_report> {
+      return ask_reader<platform_report>(self, platform_atom::value);
+    },
+    [self](status_atom) -> caf::result<role_status> {
+      auto& st = self->state;
+      role_status status{"analytics", false, "", {}};
+      status.gauges = {
+        {"activity_buffered", static_cast<int64_t>(st.activity.size())},
+        {"positions_buffered", static_cast<int64_t>(st.positions.size())},
+        {"positions_dropped_total", st.positions_dropped},
+        {"batches_applied_total", st.batches_applied},
+        {"batch_failures_total", st.batch_failures},
+        {"outbox_rows_applied_total", st.outbox_rows_applied},
+        {"events_applied_total", st.events_applied},
+      };
+      auto rp = self->make_response_promise<role_status>();
+      self->request(st.reader, std::chrono::seconds(2), ping_atom::value)
+        .then(
+          [rp, status](bool) mutable {
+            status.ready = true;
+            rp.deliver(status);
+          },
+          [rp, status](caf::error&) mutable {
+            status.detail = "database unreachable";
+            rp.deliver(status);
+          });
+      return rp;
+    },
+  };
+}
+
+} // namespace streamify::analytics
