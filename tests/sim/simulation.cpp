@@ -1,0 +1,194 @@
+#include "tests/sim/simulation.hpp"
+
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+
+#include "actors/billing/payment_provider.hpp"
+#include "tests/sim/commit_hook_ledger_store.hpp"
+
+namespace streamify::sim {
+
+namespace {
+
+using router_impl = std::remove_pointer_t<
+  billing::billing_router_actor::stateful_pointer<billing::billing_state>>;
+
+constexpr int64_t active_ms = 8 * 60'000; // players act and faults happen
+constexpr int64_t calm_ms = 60'000;       // healed: players pause and end
+constexpr int64_t drain_ms = 120'000;     // nobody acts: timeouts and retries
+constexpr int64_t tick_ms = 500;
+
+constexpr double kill_after_commit_percent = 8;
+constexpr double kill_per_tick_percent = 0.5;
+
+} // namespace
+
+simulation::simulation(uint64_t seed) : seed_(seed), rng_(seed) {
+  stats_->seeds = 1;
+}
+
+simulation::~simulation() {
+  shut_down();
+}
+
+void simulation::spawn_world() {
+  ledger_ = std::make_shared<persistence::memory_ledger_store>(
+    [this] { return "rv" + std::to_string(++next_tx_); });
+  auto hooked = std::make_shared<commit_hook_ledger_store>(
+    ledger_, [this](const movements& b, const outcomes& o) {
+      after_commit(b, o);
+    });
+  writer_ = sys.spawn(billing::ledger_writer, hooked, billing::writer_settings{});
+  reader_ = sys.spawn(billing::ledger_reader, hooked);
+  billing::billing_settings bs;
+  bs.wallet.idle = std::chrono::seconds(rng_.between(20, 300));
+  router_ = sys.spawn(billing::billing_role,
+                      std::vector<billing::ledger_writer_actor>{writer_},
+                      std::vector<billing::ledger_reader_actor>{reader_}, bs,
+                      std::make_shared<billing::sandbox_provider>(), clk_,
+                      [this] { return "tx" + std::to_string(++next_tx_); });
+  link_ = sys.spawn(faulty_link, caf::actor_cast<caf::actor>(router_), faults_,
+                    stats_, rng_.next());
+
+  for (int c = 0; c < 3; ++c) {
+    auto owner = "creator" + std::to_string(c);
+    users_.push_back(owner);
+    for (int v = 0; v < 2; ++v) {
+      sim_video video{owner + "-video" + std::to_string(v), owner,
+                      rng_.chance(20) ? 0 : rng_.between(1, 12),
+                      rng_.chance(25) ? rng_.between(20'000, 150'000)
+                                      : rng_.between(3, 20) * minute_ms_};
+      catalog_videos_->videos[video.id] = streaming_test::fixture::video(
+        video.id, owner, video.price_cents, video.duration_ms);
+      videos_.push_back(video);
+    }
+  }
+  for (int v = 0; v < 8; ++v)
+    users_.push_back("viewer" + std::to_string(v));
+  catalog_ = sys.spawn(streaming_test::fake_catalog, catalog_videos_);
+
+  streaming::streaming_settings ss;
+  ss.session.billing = streaming::billing_params{minute_ms_, 10'000, 30'000};
+  session_worker_ = sys.spawn(streaming::session_store_worker, sessions_store_);
+  role_ = sys.spawn(streaming::streaming_role, ss, link_, catalog_,
+                    std::vector<streaming::session_store_actor>{session_worker_},
+                    sessions_store_->live(), clk_);
+
+  auto events = std::make_shared<client_events>();
+  events->started = [this](uint64_t n, caf::expected<streaming::session_view> v) {
+    on_started(n, std::move(v));
+  };
+  events->beaten = [this](uint64_t n, caf::expected<streaming::session_view> v) {
+    on_beaten(n, std::move(v));
+  };
+  events->deposited = [this](uint64_t n,
+                             caf::expected<billing::deposit_result> r) {
+    on_deposited(n, std::move(r));
+  };
+  client_ = sys.spawn(sim_client, role_, link_, events);
+  run_messages();
+  for (const auto& user : users_)
+    if (rng_.chance(75))
+      deposit(user, rng_.between(20, 1500));
+}
+
+sim_stats simulation::run() {
+  spawn_world();
+  auto failed = [this] { return !stats_->violations.empty(); };
+  auto act_all = [this] {
+    for (size_t n = 0; n < players_.size(); ++n) {
+      auto& p = players_[n];
+      if (p.now != player::phase::done && !p.waiting && p.next_ms <= now_ms_)
+        act(n);
+    }
+  };
+  while (now_ms_ < active_ms && !failed()) {
+    maybe_start_player();
+    act_all();
+    retry_deposits();
+    if (rng_.chance(1))
+      deposit(rng_.pick(users_), rng_.between(50, 2000));
+    maybe_kill_wallet();
+    tick(tick_ms);
+  }
+  healed_ = true;
+  faults_->healed = true;
+  for (auto end = now_ms_ + calm_ms; now_ms_ < end && !failed(); tick(tick_ms)) {
+    act_all();
+    retry_deposits();
+  }
+  for (auto end = now_ms_ + drain_ms; now_ms_ < end && !failed(); tick(tick_ms))
+    retry_deposits();
+  if (!failed())
+    check_final();
+  return *stats_;
+}
+
+void simulation::tick(int64_t ms) {
+  now_ms_ += ms;
+  clk_->advance_ms(ms);
+  advance_time(std::chrono::milliseconds(ms));
+  run_messages();
+}
+
+void simulation::run_messages() {
+  while (stats_->violations.empty() && sched.try_run_once()) {
+    ++stats_->steps;
+    check_step();
+  }
+}
+
+void simulation::after_commit(const movements& batch, const outcomes& results) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto& m = batch[i];
+    if (results[i].status != persistence::status_applied)
+      continue;
+    ledger_changed_ = true;
+    if (m.kind == "charge") {
+      ++stats_->charges;
+      auto& minutes = charged_[m.session_id];
+      if (minutes.count(m.minute_index))
+        violation("session " + m.session_id + " minute "
+                  + std::to_string(m.minute_index) + " charged twice");
+      else if (m.minute_index != static_cast<int64_t>(minutes.size()))
+        violation("session " + m.session_id + " minute "
+                  + std::to_string(m.minute_index) + " charged after "
+                  + std::to_string(minutes.size()) + " minutes");
+      minutes.insert(m.minute_index);
+    } else if (m.kind == "deposit") {
+      deposited_cents_ += m.amount_cents;
+      if (!deposited_keys_.insert(m.key).second)
+        violation("deposit " + m.key + " applied twice");
+    }
+  }
+  if (!healed_ && !batch.empty() && rng_.chance(kill_after_commit_percent))
+    kill_wallet(rng_.pick(batch).subject_id, "wallet_killed_after_commit");
+}
+
+void simulation::kill_wallet(const std::string& user, const char* kind) {
+  auto& wallets = deref<router_impl>(router_).state.wallets;
+  auto i = wallets.find(user);
+  if (i == wallets.end())
+    return;
+  // Queued ahead of the writer's answer: the wallet dies before it replies.
+  caf::anon_send_exit(i->second.handle, caf::exit_reason::kill);
+  ++stats_->faults[kind];
+}
+
+void simulation::maybe_kill_wallet() {
+  if (!healed_ && rng_.chance(kill_per_tick_percent))
+    kill_wallet(rng_.pick(users_), "wallet_killed");
+}
+
+void simulation::shut_down() {
+  for (auto* a : {&client_, &link_, &catalog_})
+    if (*a)
+      caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
+  if (role_)
+    caf::anon_send_exit(role_, caf::exit_reason::user_shutdown);
+  if (router_)
+    caf::anon_send_exit(router_, caf::exit_reason::user_shutdown);
+  sched.run();
+}
+
+} // namespace streamify::sim
