@@ -2,6 +2,8 @@
 // change them and, once everything is quiet, on the end state.
 #include "tests/sim/simulation.hpp"
 
+#include <algorithm>
+
 namespace streamify::sim {
 
 namespace {

@@ -3,6 +3,8 @@
 // with the same Idempotency-Key).
 #include "tests/sim/simulation.hpp"
 
+#include <algorithm>
+
 #include <caf/send.hpp>
 
 namespace streamify::sim {
@@ -11,11 +13,6 @@ namespace {
 
 constexpr size_t max_players = 6;
 constexpr double start_percent = 4; // per tick, below max_players
-
-bool is(const caf::error& err, errc code) {
-  return err.category() == caf::atom("streamify")
-         && err.code() == static_cast<uint8_t>(code);
-}
 
 } // namespace
 
@@ -153,7 +150,7 @@ void simulation::on_started(uint64_t n, caf::expected<streaming::session_view> v
     p.next_ms = now_ms_ + 10'000;
     return;
   }
-  if (is(v.error(), errc::payment_required)) {
+  if (streaming_test::is(v.error(), errc::payment_required)) {
     ++stats_->behaviors["start_refused"];
     if (healed_ || rng_.chance(50)) {
       p.now = player::phase::done;

@@ -171,7 +171,8 @@ void simulation::kill_wallet(const std::string& user, const char* kind) {
   if (i == wallets.end())
     return;
   // Queued ahead of the writer's answer: the wallet dies before it replies.
-  caf::anon_send_exit(i->second.handle, caf::exit_reason::kill);
+  // (exit_reason::kill cannot be trapped: it would take the router down.)
+  caf::anon_send_exit(i->second.handle, caf::exit_reason::unhandled_exception);
   ++stats_->faults[kind];
 }
 
