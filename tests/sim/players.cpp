@@ -11,8 +11,8 @@ namespace streamify::sim {
 
 namespace {
 
-constexpr size_t max_players = 6;
-constexpr double start_percent = 4; // per tick, below max_players
+constexpr size_t max_players = 10;
+constexpr double start_percent = 6; // per tick, below max_players
 
 } // namespace
 
@@ -69,22 +69,22 @@ void simulation::act(size_t n) {
     return;
   }
   auto& b = stats_->behaviors;
-  if (rng_.chance(1.5)) {
+  if (rng_.chance(0.7)) {
     ++b["abandoned"]; // the session ends by idle timeout
     p.now = player::phase::done;
     return;
   }
-  if (rng_.chance(2) || (p.position_ms >= p.video.duration_ms && rng_.chance(50))) {
+  if (rng_.chance(1) || (p.position_ms >= p.video.duration_ms && rng_.chance(50))) {
     ++b["ended"];
     end_session(n);
     return;
   }
-  if (rng_.chance(4)) {
+  if (rng_.chance(2)) {
     ++b["silence"];
     p.next_ms = now_ms_ + rng_.between(15'000, 70'000);
     return;
   }
-  if (rng_.chance(8)) {
+  if (rng_.chance(p.playing ? 4 : 25)) {
     ++b[p.playing ? "pause" : "resume"];
     beat(n);
     p.playing = !p.playing;

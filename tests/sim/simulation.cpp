@@ -13,7 +13,7 @@ namespace {
 using router_impl = std::remove_pointer_t<
   billing::billing_router_actor::stateful_pointer<billing::billing_state>>;
 
-constexpr int64_t active_ms = 8 * 60'000; // players act and faults happen
+constexpr int64_t active_ms = 15 * 60'000; // players act and faults happen
 constexpr int64_t calm_ms = 60'000;       // healed: players pause and end
 constexpr int64_t drain_ms = 120'000;     // nobody acts: timeouts and retries
 constexpr int64_t tick_ms = 500;
@@ -47,6 +47,11 @@ void simulation::spawn_world() {
                       std::vector<billing::ledger_reader_actor>{reader_}, bs,
                       std::make_shared<billing::sandbox_provider>(), clk_,
                       [this] { return "tx" + std::to_string(++next_tx_); });
+  // Some seeds see a calm network, some a storm.
+  auto storm = static_cast<double>(rng_.between(1, 6)) / 2;
+  for (auto* rate : {&faults_->drop, &faults_->duplicate, &faults_->delay,
+                     &faults_->reorder})
+    *rate *= storm;
   link_ = sys.spawn(faulty_link, caf::actor_cast<caf::actor>(router_), faults_,
                     stats_, rng_.next());
 
@@ -63,7 +68,7 @@ void simulation::spawn_world() {
       videos_.push_back(video);
     }
   }
-  for (int v = 0; v < 8; ++v)
+  for (int v = 0; v < 10; ++v)
     users_.push_back("viewer" + std::to_string(v));
   catalog_ = sys.spawn(streaming_test::fake_catalog, catalog_videos_);
 
@@ -88,8 +93,8 @@ void simulation::spawn_world() {
   client_ = sys.spawn(sim_client, role_, link_, events);
   run_messages();
   for (const auto& user : users_)
-    if (rng_.chance(75))
-      deposit(user, rng_.between(20, 1500));
+    if (rng_.chance(85))
+      deposit(user, rng_.between(20, 3000));
 }
 
 sim_stats simulation::run() {
