@@ -15,7 +15,7 @@ p::wallet_claim commit_hook_ledger_store::claim(const std::string& user_id) {
 std::vector<p::movement_outcome>
 commit_hook_ledger_store::apply(const std::vector<p::movement>& batch) {
   auto outcomes = inner_->apply(batch);
-  after_commit_(batch, outcomes);
+  after_commit_(batch);
   return outcomes;
 }
 

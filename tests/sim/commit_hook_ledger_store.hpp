@@ -12,8 +12,7 @@ namespace streamify::sim {
 // commit there and may kill a wallet between its commit and its reply.
 class commit_hook_ledger_store final : public persistence::ledger_store {
 public:
-  using hook = std::function<void(const std::vector<persistence::movement>&,
-                                  const std::vector<persistence::movement_outcome>&)>;
+  using hook = std::function<void(const std::vector<persistence::movement>&)>;
 
   commit_hook_ledger_store(std::shared_ptr<persistence::memory_ledger_store> inner,
                            hook after_commit);

@@ -76,9 +76,16 @@ void simulation::check_ledger() {
 
 void simulation::check_final() {
   check_ledger();
-  for (const auto& d : deposits_)
+  // Each deposit key the users were told succeeded came in exactly once.
+  int64_t confirmed = 0;
+  for (const auto& d : deposits_) {
     if (!d.confirmed)
       violation("deposit " + d.key + " never confirmed");
+    confirmed += d.amount_cents;
+  }
+  if (confirmed != deposited_cents_)
+    violation("users deposited " + str(confirmed) + " cents, the ledger took "
+              + str(deposited_cents_));
   // Money is conserved: what users and the platform hold is what came in.
   int64_t held = ledger_->summary(persistence::revenue_account_id).balance_cents;
   for (const auto& user : users_)

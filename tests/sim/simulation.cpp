@@ -20,6 +20,7 @@ constexpr int64_t tick_ms = 500;
 
 constexpr double kill_after_commit_percent = 8;
 constexpr double kill_per_tick_percent = 0.5;
+constexpr double fail_commit_per_tick_percent = 0.5;
 
 } // namespace
 
@@ -35,9 +36,7 @@ void simulation::spawn_world() {
   ledger_ = std::make_shared<persistence::memory_ledger_store>(
     [this] { return "rv" + std::to_string(++next_tx_); });
   auto hooked = std::make_shared<commit_hook_ledger_store>(
-    ledger_, [this](const movements& b, const outcomes& o) {
-      after_commit(b, o);
-    });
+    ledger_, [this](const movements& batch) { after_commit(batch); });
   writer_ = sys.spawn(billing::ledger_writer, hooked, billing::writer_settings{});
   reader_ = sys.spawn(billing::ledger_reader, hooked);
   billing::billing_settings bs;
@@ -114,6 +113,7 @@ sim_stats simulation::run() {
     if (rng_.chance(1))
       deposit(rng_.pick(users_), rng_.between(50, 2000));
     maybe_kill_wallet();
+    maybe_fail_commit();
     tick(tick_ms);
   }
   healed_ = true;
@@ -143,31 +143,41 @@ void simulation::run_messages() {
   }
 }
 
-void simulation::after_commit(const movements& batch, const outcomes& results) {
-  for (size_t i = 0; i < batch.size(); ++i) {
-    const auto& m = batch[i];
-    if (results[i].status != persistence::status_applied)
-      continue;
+// Learns what the batch committed from the outbox, not from the outcomes:
+// those may say "failed" for a batch that committed.
+void simulation::after_commit(const movements& batch) {
+  std::string next;
+  auto rows = ledger_->read_outbox(outbox_cursor_, 1'000'000, next);
+  outbox_cursor_ = next;
+  for (const auto& row : rows) {
     ledger_changed_ = true;
-    if (m.kind == "charge") {
-      ++stats_->charges;
-      auto& minutes = charged_[m.session_id];
-      if (minutes.count(m.minute_index))
-        violation("session " + m.session_id + " minute "
-                  + std::to_string(m.minute_index) + " charged twice");
-      else if (m.minute_index != static_cast<int64_t>(minutes.size()))
-        violation("session " + m.session_id + " minute "
-                  + std::to_string(m.minute_index) + " charged after "
-                  + std::to_string(minutes.size()) + " minutes");
-      minutes.insert(m.minute_index);
-    } else if (m.kind == "deposit") {
-      deposited_cents_ += m.amount_cents;
-      if (!deposited_keys_.insert(m.key).second)
-        violation("deposit " + m.key + " applied twice");
+    if (row.kind == "deposit") {
+      deposited_cents_ += row.amount_cents;
+      continue;
     }
+    ++stats_->charges;
+    auto& minutes = charged_[row.session_id];
+    auto minute = std::to_string(row.minute_index);
+    if (minutes.count(row.minute_index))
+      violation("session " + row.session_id + " minute " + minute
+                + " charged twice");
+    else if (row.minute_index != static_cast<int64_t>(minutes.size()))
+      violation("session " + row.session_id + " minute " + minute
+                + " charged after " + std::to_string(minutes.size())
+                + " minutes");
+    minutes.insert(row.minute_index);
   }
   if (!healed_ && !batch.empty() && rng_.chance(kill_after_commit_percent))
     kill_wallet(rng_.pick(batch).subject_id, "wallet_killed_after_commit");
+}
+
+void simulation::maybe_fail_commit() {
+  if (healed_ || !rng_.chance(fail_commit_per_tick_percent))
+    return;
+  // The next batch commits (or not) and every outcome says "failed".
+  auto committed = rng_.chance(50);
+  ledger_->fail_next_apply(committed);
+  ++stats_->faults[committed ? "commit_answer_lost" : "commit_failed"];
 }
 
 void simulation::kill_wallet(const std::string& user, const char* kind) {

@@ -68,13 +68,13 @@ public:
 
 private:
   using movements = std::vector<persistence::movement>;
-  using outcomes = std::vector<persistence::movement_outcome>;
 
   // simulation.cpp: the world and its clock.
   void spawn_world();
   void tick(int64_t ms);
   void run_messages();
-  void after_commit(const movements& batch, const outcomes& results);
+  void after_commit(const movements& batch);
+  void maybe_fail_commit();
   void kill_wallet(const std::string& user, const char* kind);
   void maybe_kill_wallet();
   void shut_down();
@@ -132,9 +132,9 @@ private:
   std::vector<player> players_;
   std::vector<sim_deposit> deposits_;
   std::set<std::string> started_sessions_;
-  // What the ledger committed: minutes charged per session, deposit keys.
+  // What the ledger committed: minutes charged per session, money deposited.
+  std::string outbox_cursor_;
   std::map<std::string, std::set<int64_t>> charged_;
-  std::set<std::string> deposited_keys_;
   int64_t deposited_cents_ = 0;
 };
 

@@ -14,7 +14,7 @@ namespace {
 
 // Seeds 1..n with n from STREAMIFY_SIM_SEEDS (default: what CI runs), or the
 // one seed in STREAMIFY_SIM_SEED.
-constexpr uint64_t ci_seeds = 200;
+constexpr uint64_t ci_seeds = 300;
 
 std::pair<uint64_t, uint64_t> seed_range() {
   if (const char* one = std::getenv("STREAMIFY_SIM_SEED"))
