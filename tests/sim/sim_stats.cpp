@@ -10,6 +10,8 @@ void sim_stats::add(const sim_stats& other) {
   heartbeats += other.heartbeats;
   deposits += other.deposits;
   charges += other.charges;
+  replays += other.replays;
+  wallets += other.wallets;
   steps += other.steps;
   for (const auto& [kind, n] : other.faults)
     faults[kind] += n;
@@ -26,7 +28,8 @@ std::string sim_stats::to_string() const {
     injected += n;
   out << "simulation: " << seeds << " seeds, " << sessions << " sessions, "
       << heartbeats << " heartbeats, " << deposits << " deposit requests, "
-      << charges << " charges, " << steps << " steps, " << injected
+      << charges << " charges, " << replays << " ledger replays, " << wallets
+      << " wallet spawns, " << steps << " steps, " << injected
       << " injected faults, " << violations.size() << " violations\n";
   out << "  faults:";
   for (const auto& [kind, n] : faults)

@@ -14,6 +14,9 @@ struct sim_stats {
   int64_t heartbeats = 0; // sent by players
   int64_t deposits = 0;   // deposit requests sent, retries included
   int64_t charges = 0;    // charges committed to the ledger
+  int64_t replays = 0;    // writes the ledger answered from an earlier commit
+  int64_t wallets = 0;    // wallet actors spawned (first use, after a kill
+                          // or after passivation)
   int64_t steps = 0;      // messages processed
   std::map<std::string, int64_t> faults;    // injected, by kind
   std::map<std::string, int64_t> behaviors; // of players, by kind

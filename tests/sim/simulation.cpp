@@ -12,6 +12,8 @@ namespace {
 
 using router_impl = std::remove_pointer_t<
   billing::billing_router_actor::stateful_pointer<billing::billing_state>>;
+using writer_impl = std::remove_pointer_t<
+  billing::ledger_writer_actor::stateful_pointer<billing::ledger_writer_state>>;
 
 constexpr int64_t active_ms = 15 * 60'000; // players act and faults happen
 constexpr int64_t calm_ms = 60'000;       // healed: players pause and end
@@ -124,6 +126,8 @@ sim_stats simulation::run() {
   }
   for (auto end = now_ms_ + drain_ms; now_ms_ < end && !failed(); tick(tick_ms))
     retry_deposits();
+  stats_->replays = deref<writer_impl>(writer_).state.replayed;
+  stats_->wallets = deref<router_impl>(router_).state.wallets_spawned;
   if (!failed())
     check_final();
   return *stats_;
