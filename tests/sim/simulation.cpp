@@ -26,7 +26,8 @@ constexpr double fail_commit_per_tick_percent = 0.5;
 
 } // namespace
 
-simulation::simulation(uint64_t seed) : seed_(seed), rng_(seed) {
+simulation::simulation(uint64_t seed, bool charge_twice)
+  : seed_(seed), charge_twice_(charge_twice), rng_(seed) {
   stats_->seeds = 1;
 }
 
@@ -150,6 +151,13 @@ void simulation::run_messages() {
 // Learns what the batch committed from the outbox, not from the outcomes:
 // those may say "failed" for a batch that committed.
 void simulation::after_commit(const movements& batch) {
+  for (const auto& m : batch)
+    if (charge_twice_ && m.kind == "charge") {
+      auto again = m;
+      again.id += "-again";
+      again.key += "-again";
+      ledger_->apply({again});
+    }
   std::string next;
   auto rows = ledger_->read_outbox(outbox_cursor_, 1'000'000, next);
   outbox_cursor_ = next;

@@ -59,7 +59,9 @@ struct sim_deposit {
 
 class simulation : public test_coordinator_fixture<streaming_test::test_config> {
 public:
-  explicit simulation(uint64_t seed);
+  // `charge_twice`: a broken ledger that commits every charge a second time
+  // under another key, to show that the checks catch it.
+  explicit simulation(uint64_t seed, bool charge_twice = false);
   ~simulation() override;
 
   // Runs the scenario, then checks the end state; stops at the first
@@ -101,6 +103,7 @@ private:
   void violation(const std::string& what);
 
   uint64_t seed_;
+  bool charge_twice_;
   sim_rng rng_;
   std::shared_ptr<sim_stats> stats_ = std::make_shared<sim_stats>();
   std::shared_ptr<link_faults> faults_ = std::make_shared<link_faults>();

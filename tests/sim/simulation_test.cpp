@@ -39,3 +39,10 @@ CAF_TEST(no schedule of faults loses or duplicates money) {
                 caf::test::engine::path());
   CAF_CHECK_EQUAL(total.violations.size(), 0u);
 }
+
+CAF_TEST(the checks catch a ledger that charges a minute twice) {
+  simulation sim{1, true};
+  auto stats = sim.run();
+  CAF_REQUIRE(!stats.violations.empty());
+  CAF_CHECK(stats.violations.front().find("charged twice") != std::string::npos);
+}
