@@ -38,8 +38,10 @@ void simulation::check_step() {
 }
 
 // Each live session: billed time less than one minute beyond the paid
-// minutes, and the ledger holds exactly its paid minutes, plus at most the
-// one whose answer is still on its way (or lost).
+// minutes; the ledger holds its paid minutes, plus at most the one whose
+// answer is on its way or lost (a resumed session may know fewer: its last
+// save before the crash may be lost), and no minute its billed time never
+// reached.
 void simulation::check_sessions() {
   auto& role = deref<role_impl>(role_);
   if (terminated(role))
@@ -57,10 +59,16 @@ void simulation::check_sessions() {
         violation("free session " + id + " has " + str(n) + " charges");
       continue;
     }
+    auto& top = max_billed_[id];
+    top = std::max(top, bill.billed_ms);
+    if (n > top / minute_ms_ + 1)
+      violation("session " + id + " never billed beyond " + str(top)
+                + " ms has " + str(n) + " charges");
     if (bill.billed_ms >= (bill.minutes_paid + 1) * minute_ms_)
       violation("session " + id + " billed " + str(bill.billed_ms)
                 + " ms with " + str(bill.minutes_paid) + " minutes paid");
-    if (n < bill.minutes_paid || n > bill.minutes_paid + 1)
+    if (n < bill.minutes_paid
+        || (n > bill.minutes_paid + 1 && !resumed_.count(id)))
       violation("session " + id + " counts " + str(bill.minutes_paid)
                 + " minutes paid, the ledger " + str(n));
   }
@@ -120,10 +128,12 @@ void simulation::check_final() {
     // stops exactly at a minute's start when that minute cannot be paid.
     auto reached = row->billed_ms / minute_ms_;
     auto lo = row->billed_ms % minute_ms_ == 0 ? reached : reached + 1;
-    if (n < std::max<int64_t>(lo, 1) || n > reached + 1)
+    auto top = std::max(row->billed_ms, max_billed_[id]) / minute_ms_;
+    if (n < std::max<int64_t>(lo, 1) || n > top + 1)
       violation("session " + id + " billed " + str(row->billed_ms) + " ms has "
                 + str(n) + " charges");
-    if (row->minutes_paid > n || row->minutes_paid + 1 < n)
+    if (row->minutes_paid > n
+        || (row->minutes_paid + 1 < n && !resumed_.count(id)))
       violation("session " + id + " stored " + str(row->minutes_paid)
                 + " minutes paid, the ledger " + str(n));
   }

@@ -7,6 +7,7 @@ namespace streamify::sim {
 void sim_stats::add(const sim_stats& other) {
   seeds += other.seeds;
   sessions += other.sessions;
+  resumed += other.resumed;
   heartbeats += other.heartbeats;
   deposits += other.deposits;
   charges += other.charges;
@@ -26,7 +27,8 @@ std::string sim_stats::to_string() const {
   int64_t injected = 0;
   for (const auto& [kind, n] : faults)
     injected += n;
-  out << "simulation: " << seeds << " seeds, " << sessions << " sessions, "
+  out << "simulation: " << seeds << " seeds, " << sessions << " sessions (" << resumed
+      << " resumed after a crash), "
       << heartbeats << " heartbeats, " << deposits << " deposit requests, "
       << charges << " charges, " << replays << " ledger replays, " << wallets
       << " wallet spawns, " << steps << " steps, " << injected

@@ -11,6 +11,7 @@ namespace streamify::sim {
 struct sim_stats {
   int64_t seeds = 0;
   int64_t sessions = 0;   // started and confirmed
+  int64_t resumed = 0;    // sessions resumed by a restarted streaming role
   int64_t heartbeats = 0; // sent by players
   int64_t deposits = 0;   // deposit requests sent, retries included
   int64_t charges = 0;    // charges committed to the ledger

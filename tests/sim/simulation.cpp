@@ -23,6 +23,7 @@ constexpr int64_t tick_ms = 500;
 constexpr double kill_after_commit_percent = 8;
 constexpr double kill_per_tick_percent = 0.5;
 constexpr double fail_commit_per_tick_percent = 0.5;
+constexpr double restart_per_tick_percent = 0.1;
 
 } // namespace
 
@@ -74,29 +75,59 @@ void simulation::spawn_world() {
     users_.push_back("viewer" + std::to_string(v));
   catalog_ = sys.spawn(streaming_test::fake_catalog, catalog_videos_);
 
-  streaming::streaming_settings ss;
-  ss.session.billing = streaming::billing_params{minute_ms_, 10'000, 30'000};
-  session_worker_ = sys.spawn(streaming::session_store_worker, sessions_store_);
-  role_ = sys.spawn(streaming::streaming_role, ss, link_, catalog_,
-                    std::vector<streaming::session_store_actor>{session_worker_},
-                    sessions_store_->live(), clk_);
-
-  auto events = std::make_shared<client_events>();
-  events->started = [this](uint64_t n, caf::expected<streaming::session_view> v) {
+  streaming_settings_.session.billing
+    = streaming::billing_params{minute_ms_, 10'000, 30'000};
+  client_events_->started = [this](uint64_t n,
+                                   caf::expected<streaming::session_view> v) {
     on_started(n, std::move(v));
   };
-  events->beaten = [this](uint64_t n, caf::expected<streaming::session_view> v) {
+  client_events_->beaten = [this](uint64_t n,
+                                  caf::expected<streaming::session_view> v) {
     on_beaten(n, std::move(v));
   };
-  events->deposited = [this](uint64_t n,
-                             caf::expected<billing::deposit_result> r) {
-    on_deposited(n, std::move(r));
-  };
-  client_ = sys.spawn(sim_client, role_, link_, events);
+  client_events_->deposited
+    = [this](uint64_t n, caf::expected<billing::deposit_result> r) {
+        on_deposited(n, std::move(r));
+      };
+  spawn_streaming();
   run_messages();
   for (const auto& user : users_)
     if (rng_.chance(85))
       deposit(user, rng_.between(20, 3000));
+}
+
+// The streaming role with the sessions the store holds as live (resumed),
+// and a client for the players.
+void simulation::spawn_streaming() {
+  session_worker_ = sys.spawn(streaming::session_store_worker, sessions_store_);
+  auto live = sessions_store_->live();
+  for (const auto& row : live)
+    resumed_.insert(row.id);
+  stats_->resumed += static_cast<int64_t>(live.size());
+  role_ = sys.spawn(streaming::streaming_role, streaming_settings_, link_,
+                    catalog_,
+                    std::vector<streaming::session_store_actor>{session_worker_},
+                    std::move(live), clk_);
+  client_ = sys.spawn(sim_client, role_, link_, client_events_);
+}
+
+// The streaming node crashes: the role, its sessions and every answer on its
+// way to the players are gone; a new role resumes the stored sessions.
+void simulation::maybe_restart_streaming() {
+  if (healed_ || !rng_.chance(restart_per_tick_percent))
+    return;
+  ++stats_->faults["streaming_restarted"];
+  caf::anon_send_exit(role_, caf::exit_reason::unhandled_exception);
+  caf::anon_send_exit(client_, caf::exit_reason::unhandled_exception);
+  run_messages();
+  spawn_streaming();
+  for (auto& p : players_)
+    if (p.waiting) {
+      p.waiting = false;
+      p.next_ms = now_ms_ + rng_.between(1'000, 5'000);
+    }
+  for (auto& d : deposits_)
+    d.in_flight = false;
 }
 
 sim_stats simulation::run() {
@@ -117,6 +148,7 @@ sim_stats simulation::run() {
       deposit(rng_.pick(users_), rng_.between(50, 2000));
     maybe_kill_wallet();
     maybe_fail_commit();
+    maybe_restart_streaming();
     tick(tick_ms);
   }
   healed_ = true;

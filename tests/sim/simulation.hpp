@@ -73,6 +73,8 @@ private:
 
   // simulation.cpp: the world and its clock.
   void spawn_world();
+  void spawn_streaming();
+  void maybe_restart_streaming();
   void tick(int64_t ms);
   void run_messages();
   void after_commit(const movements& batch);
@@ -129,6 +131,12 @@ private:
   streaming::session_store_actor session_worker_;
   streaming::streaming_actor role_;
   caf::actor client_;
+
+  streaming::streaming_settings streaming_settings_;
+  std::shared_ptr<client_events> client_events_
+    = std::make_shared<client_events>();
+  std::set<std::string> resumed_; // sessions resumed after a restart
+  std::map<std::string, int64_t> max_billed_; // by any incarnation
 
   std::vector<std::string> users_;
   std::vector<sim_video> videos_;
