@@ -39,17 +39,24 @@ void simulation::check_step() {
 
 // Each live session: billed time less than one minute beyond the paid
 // minutes; the ledger holds its paid minutes, plus at most the one whose
-// answer is on its way or lost (a resumed session may know fewer: its last
-// save before the crash may be lost), and no minute its billed time never
-// reached.
+// answer is on its way or lost, and no minute its billed time never reached.
+// Sessions are watched until they stop, also after their role crashed (they
+// may still handle what is in their mailbox).
 void simulation::check_sessions() {
   auto& role = deref<role_impl>(role_);
-  if (terminated(role))
-    return;
-  for (const auto& [id, live] : role.state.sessions) {
-    auto& s = deref<session_impl>(live.handle);
-    if (terminated(s))
+  if (!terminated(role))
+    for (const auto& [id, live] : role.state.sessions)
+      watched_.emplace(live.handle.address(), std::make_pair(id, live.handle));
+  for (auto w = watched_.begin(); w != watched_.end();) {
+    const auto& id = w->second.first;
+    auto& s = deref<session_impl>(w->second.second);
+    if (terminated(s)) {
+      w = watched_.erase(w);
       continue;
+    }
+    ++w;
+    if (!s.getf(caf::abstract_actor::is_initialized_flag))
+      continue; // spawned but not run yet: its state is still the default
     const auto& bill = s.state.bill;
     auto i = charged_.find(id);
     auto n = i == charged_.end() ? int64_t{0}
@@ -67,8 +74,7 @@ void simulation::check_sessions() {
     if (bill.billed_ms >= (bill.minutes_paid + 1) * minute_ms_)
       violation("session " + id + " billed " + str(bill.billed_ms)
                 + " ms with " + str(bill.minutes_paid) + " minutes paid");
-    if (n < bill.minutes_paid
-        || (n > bill.minutes_paid + 1 && !resumed_.count(id)))
+    if (n < bill.minutes_paid || n > bill.minutes_paid + 1)
       violation("session " + id + " counts " + str(bill.minutes_paid)
                 + " minutes paid, the ledger " + str(n));
   }
@@ -132,8 +138,7 @@ void simulation::check_final() {
     if (n < std::max<int64_t>(lo, 1) || n > top + 1)
       violation("session " + id + " billed " + str(row->billed_ms) + " ms has "
                 + str(n) + " charges");
-    if (row->minutes_paid > n
-        || (row->minutes_paid + 1 < n && !resumed_.count(id)))
+    if (row->minutes_paid > n || row->minutes_paid + 1 < n)
       violation("session " + id + " stored " + str(row->minutes_paid)
                 + " minutes paid, the ledger " + str(n));
   }

@@ -101,8 +101,6 @@ void simulation::spawn_world() {
 void simulation::spawn_streaming() {
   session_worker_ = sys.spawn(streaming::session_store_worker, sessions_store_);
   auto live = sessions_store_->live();
-  for (const auto& row : live)
-    resumed_.insert(row.id);
   stats_->resumed += static_cast<int64_t>(live.size());
   role_ = sys.spawn(streaming::streaming_role, streaming_settings_, link_,
                     catalog_,
@@ -111,11 +109,20 @@ void simulation::spawn_streaming() {
   client_ = sys.spawn(sim_client, role_, link_, client_events_);
 }
 
+// Crashes land between two messages a few steps from now, so that they hit
+// work in flight, not only the quiet moments between ticks.
+void simulation::crash_soon(std::function<void()> crash) {
+  crashes_.emplace(stats_->steps + rng_.between(0, 40), std::move(crash));
+}
+
+void simulation::maybe_restart_streaming() {
+  if (!healed_ && rng_.chance(restart_per_tick_percent))
+    crash_soon([this] { restart_streaming(); });
+}
+
 // The streaming node crashes: the role, its sessions and every answer on its
 // way to the players are gone; a new role resumes the stored sessions.
-void simulation::maybe_restart_streaming() {
-  if (healed_ || !rng_.chance(restart_per_tick_percent))
-    return;
+void simulation::restart_streaming() {
   ++stats_->faults["streaming_restarted"];
   caf::anon_send_exit(role_, caf::exit_reason::unhandled_exception);
   caf::anon_send_exit(client_, caf::exit_reason::unhandled_exception);
@@ -174,7 +181,17 @@ void simulation::tick(int64_t ms) {
 }
 
 void simulation::run_messages() {
-  while (stats_->violations.empty() && sched.try_run_once()) {
+  while (stats_->violations.empty()) {
+    if (!crashing_ && !crashes_.empty()
+        && crashes_.begin()->first <= stats_->steps) {
+      auto crash = std::move(crashes_.begin()->second);
+      crashes_.erase(crashes_.begin());
+      crashing_ = true; // one at a time: a restart runs messages itself
+      crash();
+      crashing_ = false;
+    }
+    if (!sched.try_run_once())
+      break;
     ++stats_->steps;
     check_step();
   }
@@ -237,7 +254,9 @@ void simulation::kill_wallet(const std::string& user, const char* kind) {
 
 void simulation::maybe_kill_wallet() {
   if (!healed_ && rng_.chance(kill_per_tick_percent))
-    kill_wallet(rng_.pick(users_), "wallet_killed");
+    crash_soon([this, user = rng_.pick(users_)] {
+      kill_wallet(user, "wallet_killed");
+    });
 }
 
 void simulation::shut_down() {

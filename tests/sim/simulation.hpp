@@ -6,6 +6,7 @@
 // between the sessions and billing, wallets killed at random points, and
 // players that beat, pause, seek, burst, repeat and fall silent.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -75,6 +76,8 @@ private:
   void spawn_world();
   void spawn_streaming();
   void maybe_restart_streaming();
+  void restart_streaming();
+  void crash_soon(std::function<void()> crash);
   void tick(int64_t ms);
   void run_messages();
   void after_commit(const movements& batch);
@@ -135,7 +138,12 @@ private:
   streaming::streaming_settings streaming_settings_;
   std::shared_ptr<client_events> client_events_
     = std::make_shared<client_events>();
-  std::set<std::string> resumed_; // sessions resumed after a restart
+  std::multimap<int64_t, std::function<void()>> crashes_; // by step
+  bool crashing_ = false;
+  // Live session actors by address (two incarnations of a session may
+  // overlap after a crash), with their ids.
+  std::map<caf::actor_addr, std::pair<std::string, streaming::session_actor>>
+    watched_;
   std::map<std::string, int64_t> max_billed_; // by any incarnation
 
   std::vector<std::string> users_;
