@@ -3,8 +3,10 @@
 // One seeded run of the streaming and billing roles under faults (issue 16):
 // the real session, wallet, router and ledger writer actors on CAF's test
 // coordinator (one thread, simulated time), in-memory stores, a faulty link
-// between the sessions and billing, wallets killed at random points, and
-// players that beat, pause, seek, burst, repeat and fall silent.
+// between the sessions and billing, wallets killed at random points (also
+// between a commit and its reply), commits whose outcome is lost, streaming
+// roles that crash and resume their sessions from the store, and players
+// that beat, pause, seek, burst, repeat and fall silent.
 #include <cstdint>
 #include <functional>
 #include <map>
