@@ -10,6 +10,8 @@ namespace {
 
 using role_impl = std::remove_pointer_t<
   streaming::streaming_actor::stateful_pointer<streaming::streaming_state>>;
+using router_impl = std::remove_pointer_t<
+  billing::billing_router_actor::stateful_pointer<billing::billing_state>>;
 using session_impl = std::remove_pointer_t<
   streaming::session_actor::stateful_pointer<streaming::session_actor_state>>;
 
@@ -30,6 +32,8 @@ void simulation::violation(const std::string& what) {
 }
 
 void simulation::check_step() {
+  if (terminated(deref<router_impl>(router_)))
+    violation("the billing role stopped"); // nobody could pay from now on
   check_sessions();
   if (ledger_changed_) {
     ledger_changed_ = false;
