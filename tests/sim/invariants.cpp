@@ -8,13 +8,6 @@ namespace streamify::sim {
 
 namespace {
 
-using role_impl = std::remove_pointer_t<
-  streaming::streaming_actor::stateful_pointer<streaming::streaming_state>>;
-using router_impl = std::remove_pointer_t<
-  billing::billing_router_actor::stateful_pointer<billing::billing_state>>;
-using session_impl = std::remove_pointer_t<
-  streaming::session_actor::stateful_pointer<streaming::session_actor_state>>;
-
 bool terminated(const caf::abstract_actor& a) {
   return a.getf(caf::abstract_actor::is_terminated_flag);
 }

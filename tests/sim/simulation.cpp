@@ -10,11 +10,6 @@ namespace streamify::sim {
 
 namespace {
 
-using router_impl = std::remove_pointer_t<
-  billing::billing_router_actor::stateful_pointer<billing::billing_state>>;
-using writer_impl = std::remove_pointer_t<
-  billing::ledger_writer_actor::stateful_pointer<billing::ledger_writer_state>>;
-
 constexpr int64_t active_ms = 15 * 60'000; // players act and faults happen
 constexpr int64_t calm_ms = 60'000;       // healed: players pause and end
 constexpr int64_t drain_ms = 120'000;     // nobody acts: timeouts and retries

@@ -25,6 +25,18 @@
 
 namespace streamify::sim {
 
+// The actors the simulation looks into (with the fixture's deref).
+template <class Handle, class State>
+using impl_of
+  = std::remove_pointer_t<typename Handle::template stateful_pointer<State>>;
+using role_impl = impl_of<streaming::streaming_actor, streaming::streaming_state>;
+using session_impl
+  = impl_of<streaming::session_actor, streaming::session_actor_state>;
+using router_impl
+  = impl_of<billing::billing_router_actor, billing::billing_state>;
+using writer_impl
+  = impl_of<billing::ledger_writer_actor, billing::ledger_writer_state>;
+
 struct sim_video {
   std::string id;
   std::string owner;
