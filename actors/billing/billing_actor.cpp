@@ -33,6 +33,14 @@ const ledger_reader_actor& next_reader(self_ptr self) {
   return st.readers[st.next_reader++ % st.readers.size()];
 }
 
+// A ledger writer or reader of the role.
+bool is_worker(self_ptr self, const caf::actor_addr& source) {
+  auto& st = self->state;
+  auto is_source = [&](const auto& w) { return w.address() == source; };
+  return std::any_of(st.writers.begin(), st.writers.end(), is_source)
+         || std::any_of(st.readers.begin(), st.readers.end(), is_source);
+}
+
 // The user's wallet, spawned on first use; counts the request handed to it
 // (the passivation handshake compares this count with the wallet's own).
 const wallet_actor& wallet_for(self_ptr self, const std::string& user) {
@@ -110,7 +118,10 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
         ws.erase(i); // a failed wallet: the next request spawns a new one
         return;
       }
-    self->quit(msg.reason); // shutdown, or a ledger worker failed
+    // Shutdown, or a ledger worker failed. Any other source is a wallet
+    // passivated a moment ago that failed on its way out.
+    if (msg.source == self->address() || is_worker(self, msg.source))
+      self->quit(msg.reason);
   });
   return {
     [self](charge_atom, charge_request& req) -> caf::result<charge_result> {

@@ -300,6 +300,19 @@ CAF_TEST(a request on its way keeps the wallet from passivating) {
   CAF_CHECK_EQUAL(summary("viewer").balance_cents, 200);
 }
 
+CAF_TEST(a wallet failing as it is passivated leaves the router running) {
+  deposit("viewer", 300, "d1");
+  auto wallet = router().state.wallets.at("viewer").handle;
+  advance_time(idle + std::chrono::seconds(1)); // the tick is now queued
+  // The wallet sends its idle notice, then fails before the router's stop;
+  // its exit reaches the router after the router has forgotten it.
+  caf::anon_send_exit(wallet, caf::exit_reason::unhandled_exception);
+  expect((tick_atom), to(wallet).with(_));
+  sched.run();
+  CAF_CHECK_EQUAL(router().state.wallets_passivated, 1);
+  CAF_CHECK_EQUAL(deposit("viewer", 100, "d2").balance_cents, 400);
+}
+
 CAF_TEST(a wallet whose account was claimed elsewhere claims it back once) {
   deposit("viewer", 300, "d1");
   CAF_REQUIRE(charge(minute(0)));
