@@ -1,5 +1,7 @@
 #include "actors/auth/jwt.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -21,7 +23,18 @@ std::string b64url(const std::string& in) {
   return out;
 }
 
+// libsodium 1.0.18 decodes some bytes outside the alphabet as letters, which
+// would let a token be altered and still verify: check the alphabet first.
+bool b64url_alphabet(const std::string& in) {
+  return std::all_of(in.begin(), in.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+           || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
 std::optional<std::string> b64url_decode(const std::string& in) {
+  if (!b64url_alphabet(in))
+    return std::nullopt;
   std::string out(in.size(), '\0');
   size_t len = 0;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()),
