@@ -14,15 +14,6 @@ namespace {
 
 constexpr int b64_variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 
-std::string b64url(const std::string& in) {
-  std::string out(sodium_base64_encoded_len(in.size(), b64_variant), '\0');
-  sodium_bin2base64(out.data(), out.size(),
-                    reinterpret_cast<const unsigned char*>(in.data()),
-                    in.size(), b64_variant);
-  out.resize(out.size() - 1); // drop the terminating NUL
-  return out;
-}
-
 // libsodium 1.0.18 decodes some bytes outside the alphabet as letters, which
 // would let a token be altered and still verify: check the alphabet first.
 bool b64url_alphabet(const std::string& in) {
@@ -61,6 +52,15 @@ const std::string& header_b64() {
 }
 
 } // namespace
+
+std::string b64url(const std::string& in) {
+  std::string out(sodium_base64_encoded_len(in.size(), b64_variant), '\0');
+  sodium_bin2base64(out.data(), out.size(),
+                    reinterpret_cast<const unsigned char*>(in.data()),
+                    in.size(), b64_variant);
+  out.resize(out.size() - 1); // drop the terminating NUL
+  return out;
+}
 
 std::string sign_token(const token_claims& claims, const std::string& secret,
                        int64_t issued_at_s) {

@@ -5,8 +5,6 @@
 #include <cstdlib>
 #include <string>
 
-#include <sodium.h>
-
 #include "actors/auth/jwt.hpp"
 #include "tests/fuzz/fuzz_require.hpp"
 
@@ -22,16 +20,6 @@ std::string printable(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < size; ++i)
     s += static_cast<char>(0x20 + data[i] % 0x5f);
   return s;
-}
-
-std::string b64url(const std::string& in) {
-  constexpr int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-  std::string out(sodium_base64_encoded_len(in.size(), variant), '\0');
-  sodium_bin2base64(out.data(), out.size(),
-                    reinterpret_cast<const unsigned char*>(in.data()),
-                    in.size(), variant);
-  out.resize(out.size() - 1);
-  return out;
 }
 
 } // namespace
