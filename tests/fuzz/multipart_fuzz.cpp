@@ -41,13 +41,21 @@ struct loopback {
       res.status = complete && rx.finish() ? 201 : 400;
     });
     server.set_tcp_nodelay(true);
+    server.set_keep_alive_max_count(1 << 30);
+    server.set_keep_alive_timeout(60);
     port = server.bind_to_any_port("127.0.0.1");
     thread = std::thread([this] { server.listen_after_bind(); });
     while (!server.is_running())
       std::this_thread::yield();
-    client = std::make_unique<httplib::Client>("127.0.0.1", port);
-    client->set_keep_alive(true);
-    client->set_tcp_nodelay(true);
+    client = connect();
+  }
+
+  std::unique_ptr<httplib::Client> connect() const {
+    auto c = std::make_unique<httplib::Client>("127.0.0.1", port);
+    c->set_keep_alive(true);
+    c->set_tcp_nodelay(true);
+    c->set_read_timeout(10);
+    return c;
   }
 };
 
@@ -69,8 +77,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e)
       c = '-';
   auto& l = net();
-  auto res = l.client->Post("/upload", body,
-                            "multipart/form-data; boundary=" + boundary);
+  auto type = "multipart/form-data; boundary=" + boundary;
+  auto res = l.client->Post("/upload", body, type);
+  if (!res) {
+    // A keep-alive connection the server closed meanwhile: once more, anew.
+    l.client = l.connect();
+    res = l.client->Post("/upload", body, type);
+  }
   FUZZ_REQUIRE(static_cast<bool>(res));
   FUZZ_REQUIRE(res->status == 201 || res->status == 400 || res->status == 415
           || res->status == 413);
