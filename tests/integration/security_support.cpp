@@ -48,6 +48,12 @@ std::string make_data_dir() {
 
 } // namespace
 
+security_cast::~security_cast() {
+  std::error_code ignored;
+  if (!data_dir.empty())
+    std::filesystem::remove_all(data_dir, ignored);
+}
+
 security_cast& cast() {
   static security_cast c;
   if (c.node)

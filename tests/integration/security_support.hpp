@@ -43,6 +43,7 @@ struct security_cast {
   std::string victim;    // ready, for the owner's DELETE
   std::string session;   // the viewer's live session of `video`
   std::string stream_st; // the `st` token of its stream_url
+  ~security_cast();
 };
 
 security_cast& cast();
