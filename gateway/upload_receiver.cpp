@@ -1,6 +1,6 @@
 #include "gateway/upload_receiver.hpp"
 
-#include "actors/catalog/catalog_rules.hpp"
+#include "actors/catalog/container_sniff.hpp"
 #include "actors/common/ids.hpp"
 
 namespace streamify::gateway {

@@ -14,6 +14,9 @@ struct token_claims {
 
 // JWT with HS256. Verification accepts only the exact algorithm, a valid
 // signature (compared in constant time) and an unexpired `exp`.
+// Base64url without padding, as in a JWT's three parts.
+std::string b64url(const std::string& in);
+
 std::string sign_token(const token_claims& claims, const std::string& secret,
                        int64_t issued_at_s);
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/catalog/container_sniff.hpp"
 #include "actors/catalog/messages.hpp"
 
 namespace streamify::catalog {
@@ -19,12 +20,6 @@ std::string check_category(std::string& category,
 std::string check_sort(const std::string& sort);
 
 bool valid_utf8(const std::string& s);
-
-// The MIME type of a video container recognised from the first bytes of a
-// file (ISO BMFF `ftyp`, EBML), or empty when it is none of them.
-std::string detect_container(const std::string& head);
-// The file extension stored for a MIME type from detect_container.
-std::string extension_for(const std::string& mime_type);
 
 // Keyset pagination: the cursor names the sort and the last item's sort value
 // and id, so rows added meanwhile never shift later pages.

@@ -23,6 +23,8 @@ STREAMIFY_DEB_PACKAGES=(
   ffmpeg curl wrk nginx-light
   chromium
 )
+# libFuzzer targets (tests/fuzz/run): clang with its fuzzer runtime.
+STREAMIFY_DEB_PACKAGES+=(clang-14 libclang-rt-14-dev)
 # Node.js runs the browser tests (tests/browser); a machine that already has
 # one (Debian's or NodeSource's, which bundles npm) keeps it.
 command -v node >/dev/null 2>&1 || STREAMIFY_DEB_PACKAGES+=(nodejs npm)

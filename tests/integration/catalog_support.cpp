@@ -131,7 +131,7 @@ nlohmann::json wait_processed(const std::string& id, const std::string& token) {
   throw std::runtime_error("video " + id + " stayed processing");
 }
 
-std::string send_raw(int port, const std::string& bytes, bool read_answer) {
+int connect_loopback(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -141,6 +141,11 @@ std::string send_raw(int port, const std::string& bytes, bool read_answer) {
     ::close(fd);
     throw std::runtime_error("cannot connect");
   }
+  return fd;
+}
+
+std::string send_raw(int port, const std::string& bytes, bool read_answer) {
+  int fd = connect_loopback(port);
   size_t sent = 0;
   while (sent < bytes.size()) {
     auto n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);

@@ -45,6 +45,10 @@ http_reply upload_video(const std::string& token, const std::string& title,
 // Polls the owner's view of a video until it leaves `processing`.
 nlohmann::json wait_processed(const std::string& id, const std::string& token);
 
+// A TCP connection to 127.0.0.1:port (throws when refused); the caller
+// closes it.
+int connect_loopback(int port);
+
 // Sends raw bytes on a fresh connection, then closes it (half-sent uploads);
 // returns whatever the server answered before the close, if anything.
 std::string send_raw(int port, const std::string& bytes, bool read_answer);

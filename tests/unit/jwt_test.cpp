@@ -61,3 +61,16 @@ CAF_TEST(alg none and malformed tokens are refused) {
   for (auto bad : {"", "a.b", "a.b.c.d", "..", "!!.??.**"})
     CAF_CHECK(!verify_token(bad, secret, 1500));
 }
+
+CAF_TEST(a byte outside the base64url alphabet never verifies) {
+  auto t = sign_token({"u1", "viewer", 2000}, secret, 1000);
+  for (auto pos : {size_t{0}, t.find('.') + 1, t.rfind('.') + 1, t.size() - 1}) {
+    for (auto replacement : {'\xc6', '\xdf', '+', '/', '='}) {
+      auto altered = t;
+      if (altered[pos] == replacement)
+        continue;
+      altered[pos] = replacement;
+      CAF_CHECK(!verify_token(altered, secret, 1500));
+    }
+  }
+}
