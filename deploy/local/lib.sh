@@ -246,9 +246,12 @@ streamify_build() (
   if command -v ccache >/dev/null; then
     export CCACHE_DIR="${CCACHE_DIR:-${HOME:-/root}/.cache/streamify-ccache}"
     # Relative paths let every clone share the cache; the sloppiness makes
-    # precompiled headers cacheable.
+    # precompiled headers cacheable, and PCH_EXTSUM hashes the path-free
+    # identity of each precompiled header (cmake/Precompile.cmake) instead of
+    # its bytes, which differ from clone to clone.
     export CCACHE_BASEDIR="$STREAMIFY_ROOT"
-    export CCACHE_SLOPPINESS="pch_external_checksum,include_file_mtime,include_file_ctime,time_macros"
+    export CCACHE_SLOPPINESS="pch_defines,include_file_mtime,include_file_ctime,time_macros"
+    export CCACHE_PCH_EXTSUM=true
     export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
     args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   fi
