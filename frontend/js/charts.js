@@ -28,7 +28,11 @@ export async function drawChart(figure, { x, y, xKind, label, format, bars = fal
   const opts = {
     width: Math.max(260, figure.clientWidth),
     height: HEIGHT,
-    scales: { x: { time: xKind === 'day' }, y: { range: (u, min, max) => [0, xKind === 'share' || !(max > 0) ? 1 : max * 1.1] } },
+    scales: {
+      // Half a day either side keeps the first and last days' bars inside the plot.
+      x: xKind === 'day' ? { time: true, range: (u, min, max) => [min - 43200, max + 43200] } : { time: false },
+      y: { range: (u, min, max) => [0, xKind === 'share' || !(max > 0) ? 1 : max * 1.1] },
+    },
     axes: [xAxis, { ...axis, size: 60, values: (u, vals) => vals.map(format) }],
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },

@@ -148,10 +148,16 @@ test('after a viewer watched, the dashboard shows the views, minutes and revenue
     paidByViewer = ended.body.charged_cents;
     const earned = (await env.node.request('GET', '/api/wallet', { token: creatorToken })).body.earned_cents;
     assert.ok(earned > 0);
-    const analytics = await until('the analytics role to count the view and the money', async () => {
+    // Play time arrives in its own events, after the money: wait for the numbers to settle.
+    let previous = null;
+    const analytics = await until('the analytics role to count the view, the money and the play time', async () => {
       const r = await env.node.request('GET', '/api/analytics/creator', { token: creatorToken });
       const tot = r.body?.totals;
-      return tot?.views === 1 && tot.revenue_cents === earned && tot.minutes_watched > 0 ? r.body : null;
+      const settled = tot?.views === 1 && tot.revenue_cents === earned && tot.minutes_watched > 0
+        && JSON.stringify(r.body) === JSON.stringify(previous);
+      previous = r.body;
+      if (!settled) await sleep(300);
+      return settled ? r.body : null;
     });
 
     const page = await open(env, '#/login');

@@ -8,7 +8,7 @@ export async function adminPage(view) {
   try {
     const p = await api('GET', '/api/analytics/platform');
     const item = (key, label, value, raw) =>
-      [h('dt', {}, label), h('dd', { class: `platform-${key}`, 'data-value': String(raw) }, value)];
+      h('div', {}, h('dt', {}, label), h('dd', { class: `platform-${key}`, 'data-value': String(raw) }, value));
     const users = p.users || {};
     view.append(h('section', { class: 'card', 'aria-labelledby': 'platform-title' },
       h('h2', { id: 'platform-title' }, 'Totals'),

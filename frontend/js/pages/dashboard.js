@@ -24,7 +24,8 @@ const SERIES = [
 ];
 
 function totalsList(t) {
-  const item = (key, label, value) => [h('dt', {}, label), h('dd', { class: `total-${key}`, 'data-value': String(t[key]) }, value)];
+  const item = (key, label, value) =>
+    h('div', {}, h('dt', {}, label), h('dd', { class: `total-${key}`, 'data-value': String(t[key]) }, value));
   return h('dl', { class: 'dashboard-totals' },
     item('views', 'Views', String(t.views)),
     item('unique_viewers', 'Unique viewers', String(t.unique_viewers)),
