@@ -36,6 +36,13 @@ function generateWebm(seconds) {
   return file;
 }
 
+async function signedInPage(who) {
+  const page = await open(env, '#/login');
+  await logIn(page, who.email, who.password);
+  await waitForHash(page, '#/catalog');
+  return page;
+}
+
 async function until(what, check, timeoutMs = 20000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -46,7 +53,7 @@ async function until(what, check, timeoutMs = 20000) {
   }
 }
 
-test('a creator uploads with progress (a failed upload keeps the form), sees it ready, edits the price, deletes another',
+test('a creator uploads with progress (a failed upload keeps the form), sees it ready, edits it, deletes another',
   async () => {
     webm = generateWebm(10);
     const page = await open(env, '#/signup');
@@ -117,6 +124,8 @@ test('a creator uploads with progress (a failed upload keeps the form), sees it 
     assert.equal(saved.body.category, 'education');
 
     const doomed = page.locator(`.my-video[data-id="${other.body.id}"]`);
+    // Listed while processing or already ready; the page reads processing rows again until they are ready.
+    await page.locator(`.my-video[data-id="${other.body.id}"][data-status="ready"]`).waitFor({ timeout: 30000 });
     await doomed.getByRole('button', { name: 'Delete' }).click();
     await doomed.getByRole('alertdialog').getByText('Delete “Delete me”?').waitFor();
     await screenshot(page, 'creator-my-videos');
@@ -160,9 +169,7 @@ test('after a viewer watched, the dashboard shows the views, minutes and revenue
       return settled ? r.body : null;
     });
 
-    const page = await open(env, '#/login');
-    await logIn(page, creator.email, creator.password);
-    await waitForHash(page, '#/catalog');
+    const page = await signedInPage(creator);
     await page.getByRole('navigation').getByRole('link', { name: 'Dashboard' }).click();
     const totals = page.locator('.dashboard-totals');
     await totals.waitFor();
@@ -209,9 +216,7 @@ test('after a viewer watched, the dashboard shows the views, minutes and revenue
 test('the admin sees the platform totals on their own page, and only admins see it in the nav', async (t) => {
   if (!videoId) return t.skip('needs the uploaded video of the first test');
   const admin = await env.node.createAdmin();
-  const page = await open(env, '#/login');
-  await logIn(page, admin.email, admin.password);
-  await waitForHash(page, '#/catalog');
+  const page = await signedInPage(admin);
   await page.getByRole('navigation').getByRole('link', { name: 'Admin' }).click();
   const totals = page.locator('.platform-totals');
   await totals.waitFor();
@@ -224,9 +229,7 @@ test('the admin sees the platform totals on their own page, and only admins see 
   assertNoProblems(page);
   await page.close();
 
-  const creatorPage = await open(env, '#/login');
-  await logIn(creatorPage, creator.email, creator.password);
-  await waitForHash(creatorPage, '#/catalog');
+  const creatorPage = await signedInPage(creator);
   assert.equal(await creatorPage.getByRole('navigation').getByRole('link', { name: 'Admin' }).count(), 0);
   await creatorPage.goto(`${env.node.baseUrl}/#/admin`);
   await creatorPage.getByText('This page is for administrators.').waitFor();

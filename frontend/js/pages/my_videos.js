@@ -4,6 +4,7 @@ import { formatCents } from '../money.js';
 import { videoFields } from '../video_fields.js';
 
 const STATUS_LABEL = { processing: 'Processing', ready: 'Ready', failed: 'Failed' };
+const POLL_MS = 2000;
 
 function thumbnail(video) {
   if (video.status === 'ready' && video.thumbnail_url) {
@@ -79,6 +80,7 @@ function videoRow(video, msg, onRemoved) {
   }
 
   render(video);
+  row.refresh = render;
   return row;
 }
 
@@ -108,8 +110,22 @@ export function myVideosPage(view) {
   }
   more.addEventListener('click', () => load(false));
 
+  // Rows still processing are read again until they are ready or failed (an open edit form is left alone).
+  const poll = setInterval(async () => {
+    for (const row of list.querySelectorAll('.my-video[data-status="processing"]')) {
+      if (row.querySelector('form, .confirm')) continue;
+      try {
+        const v = await api('GET', `/api/videos/${row.dataset.id}`);
+        if (v.status !== 'processing' && row.isConnected) row.refresh(v);
+      } catch (err) {
+        if (err.status === 404) row.remove();
+      }
+    }
+  }, POLL_MS);
+
   view.append(h('h1', {}, 'My videos'),
     h('p', { class: 'lead' }, h('a', { href: '#/upload' }, 'Upload a video'), ' · ', h('a', { href: '#/dashboard' }, 'Dashboard')),
     msg.el, list, empty, h('div', { class: 'more' }, more));
-  return load(true);
+  load(true);
+  return () => clearInterval(poll);
 }
