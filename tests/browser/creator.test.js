@@ -28,6 +28,7 @@ let webm;
 let videoId;
 let creatorToken;
 let paidByViewer;
+let creatorEarned;
 
 function generateWebm(seconds) {
   const file = path.join(artifactsDir(), `creator-${process.pid}.webm`);
@@ -157,6 +158,7 @@ test('after a viewer watched, the dashboard shows the views, minutes and revenue
     paidByViewer = ended.body.charged_cents;
     const earned = (await env.node.request('GET', '/api/wallet', { token: creatorToken })).body.earned_cents;
     assert.ok(earned > 0);
+    creatorEarned = earned;
     // Play time arrives in its own events, after the money: wait for the numbers to settle.
     let previous = null;
     const analytics = await until('the analytics role to count the view, the money and the play time', async () => {
@@ -224,6 +226,7 @@ test('the admin sees the platform totals on their own page, and only admins see 
   const sessions = Number(await totals.locator('.platform-sessions').getAttribute('data-value'));
   assert.ok(sessions >= 1);
   assert.equal(Number(await totals.locator('.platform-revenue').getAttribute('data-value')), paidByViewer);
+  assert.equal(Number(await totals.locator('.platform-fees').getAttribute('data-value')), paidByViewer - creatorEarned);
   assert.equal(await totals.locator('.platform-creators').textContent(), '1');
   await screenshot(page, 'admin');
   assertNoProblems(page);
@@ -233,5 +236,17 @@ test('the admin sees the platform totals on their own page, and only admins see 
   assert.equal(await creatorPage.getByRole('navigation').getByRole('link', { name: 'Admin' }).count(), 0);
   await creatorPage.goto(`${env.node.baseUrl}/#/admin`);
   await creatorPage.getByText('This page is for administrators.').waitFor();
+
+  // The creator's pages at phone width: nothing scrolls sideways.
+  await creatorPage.setViewportSize({ width: 390, height: 844 });
+  for (const name of ['upload', 'my-videos']) {
+    await creatorPage.goto(`${env.node.baseUrl}/#/${name}`);
+    await creatorPage.locator('main h1').first().waitFor();
+    await creatorPage.waitForLoadState('networkidle');
+    const overflow = await creatorPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name} scrolls sideways by ${overflow}px at phone width`);
+    await screenshot(creatorPage, `creator-${name}-phone`);
+  }
+  assertNoProblems(creatorPage);
   await creatorPage.close();
 });
