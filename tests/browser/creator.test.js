@@ -87,6 +87,25 @@ test('a creator uploads with progress (a failed upload keeps the form), sees it 
     await page.locator('.upload-percent').evaluate((el) => new MutationObserver(() => window.reportPercent(Number(el.dataset.percent)))
       .observe(el, { attributes: true, attributeFilter: ['data-percent'] }));
     await page.locator('input[type=file]').setInputFiles(webm);
+    // A throttled upload shows partial progress and can be cancelled; nothing is created.
+    const cdp = await page.context().newCDPSession(page);
+    const throttle = (bytesPerSecond) => cdp.send('Network.emulateNetworkConditions',
+      { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+    await throttle(16 * 1024);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page.waitForFunction(() => {
+      const p = Number(document.querySelector('.upload-percent')?.dataset.percent);
+      return p > 0 && p < 100;
+    });
+    await screenshot(page, 'creator-upload-progress');
+    await page.getByRole('button', { name: 'Cancel upload' }).click();
+    await page.getByText('The upload was cancelled. Your details are kept.').waitFor();
+    assert.equal(await page.getByLabel('Title').inputValue(), TITLE);
+    const mine = await env.node.request('GET', '/api/creator/videos', { token: creatorToken });
+    assert.deepEqual(mine.body.items, [], 'a cancelled upload creates no video');
+    await throttle(-1);
+    await cdp.detach();
+    percents.length = 0;
     const created = page.waitForResponse((r) => r.url().endsWith('/api/videos') && r.request().method() === 'POST');
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     const response = await created;
