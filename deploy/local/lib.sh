@@ -103,6 +103,30 @@ streamify_browser_test_deps() (
 )
 
 # ---------------------------------------------------------------------------
+# Libraries the app vendors (frontend/package.json: uPlot for the dashboard charts)
+
+# streamify_frontend_vendor — `npm ci` of frontend/package-lock.json into
+# build/frontend-deps (outside frontend/, which the node serves whole), then the
+# built files into frontend/vendor/ (gitignored). Again only when the lock changed.
+streamify_frontend_vendor() (
+  local src=$STREAMIFY_ROOT/frontend
+  local deps=$STREAMIFY_ROOT/build/frontend-deps
+  local out=$src/vendor
+  local stamp=$out/.package-lock.json
+  [[ -f $stamp && $stamp -nt $src/package-lock.json && -f $out/uPlot.esm.js ]] && return 0
+  if ! command -v npm >/dev/null; then
+    streamify_log "npm is missing: the app's charts need Node.js 20 and npm"
+    return 1
+  fi
+  mkdir -p "$deps" "$out"
+  cp "$src/package.json" "$src/package-lock.json" "$deps/"
+  npm ci --prefix "$deps" --no-audit --no-fund --loglevel=error
+  cp "$deps/node_modules/uplot/dist/uPlot.esm.js" "$deps/node_modules/uplot/dist/uPlot.min.css" \
+    "$deps/node_modules/uplot/LICENSE" "$out/"
+  cp "$src/package-lock.json" "$stamp"
+)
+
+# ---------------------------------------------------------------------------
 # Private PostgreSQL cluster (the server refuses to run as root)
 
 _streamify_as_postgres() (

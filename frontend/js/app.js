@@ -8,6 +8,10 @@ import { watchPage } from './pages/watch.js';
 import { walletPage } from './pages/wallet.js';
 import { historyPage } from './pages/history.js';
 import { profilePage } from './pages/profile.js';
+import { uploadPage } from './pages/upload.js';
+import { myVideosPage } from './pages/my_videos.js';
+import { dashboardPage } from './pages/dashboard.js';
+import { adminPage } from './pages/admin.js';
 
 // path head → [page, needs a signed-in user, what the login page says]
 const routes = {
@@ -18,6 +22,10 @@ const routes = {
   wallet: [walletPage, true, 'Log in to see your wallet.'],
   history: [historyPage, true, 'Log in to see your history.'],
   profile: [profilePage, true, 'Log in to see your profile.'],
+  upload: [uploadPage, true, 'Log in to upload a video.', 'creator'],
+  'my-videos': [myVideosPage, true, 'Log in to see your videos.', 'creator'],
+  dashboard: [dashboardPage, true, 'Log in to see your dashboard.', 'creator'],
+  admin: [adminPage, true, 'Log in to see the platform totals.', 'admin'],
 };
 
 const main = document.getElementById('main');
@@ -30,7 +38,10 @@ function renderNav(user) {
     h('li', {}, h('a', { href: `#/${name}`, 'aria-current': route === name ? 'page' : null }, label));
   const items = [link('catalog', 'Catalog')];
   if (user) {
-    items.push(link('wallet', 'Wallet'), link('history', 'History'), link('profile', 'Profile'));
+    items.push(link('wallet', 'Wallet'), link('history', 'History'));
+    if (user.role === 'creator') items.push(link('upload', 'Upload'), link('my-videos', 'My videos'), link('dashboard', 'Dashboard'));
+    if (user.role === 'admin') items.push(link('admin', 'Admin'));
+    items.push(link('profile', 'Profile'));
     items.push(
       h('li', { class: 'nav-user' }, h('span', { class: 'who' }, user.display_name),
         h('button', { type: 'button', class: 'link-button', id: 'logout', onclick: signOut }, 'Log out')),
@@ -68,7 +79,7 @@ async function render() {
     go('/catalog');
     return;
   }
-  const [page, needsUser, loginReason] = entry;
+  const [page, needsUser, loginReason, role] = entry;
   if (needsUser && !currentUser()) {
     if (!hasFlash()) setFlash('info', loginReason);
     go('/login', { next: location.hash.slice(1) });
@@ -78,7 +89,9 @@ async function render() {
   clear(main);
   const view = h('div', { class: `page page-${parts[0]}` });
   main.append(view);
-  const pageCleanup = await page(view, { parts, params, user: currentUser() });
+  const pageCleanup = role && currentUser().role !== role
+    ? notAllowed(view, role)
+    : await page(view, { parts, params, user: currentUser() });
   if (seq !== renderSeq) {
     runCleanup(pageCleanup);
     return;
@@ -109,6 +122,11 @@ onUserChange(renderNav);
 window.addEventListener('hashchange', () => {
   render().catch(showFatal);
 });
+
+function notAllowed(view, role) {
+  view.append(h('h1', {}, 'Not available'),
+    h('p', { role: 'alert' }, role === 'admin' ? 'This page is for administrators.' : 'This page is for creator accounts.'));
+}
 
 function showFatal(err) {
   console.warn(err);

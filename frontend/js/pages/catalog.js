@@ -1,6 +1,7 @@
 import { h, clear, field, messageBox, formatDuration } from '../dom.js';
 import { api, query } from '../api.js';
 import { formatCents } from '../money.js';
+import { CATEGORIES } from '../categories.js';
 
 const SORTS = [
   ['new', 'Newest'],
@@ -8,7 +9,6 @@ const SORTS = [
   ['price_asc', 'Price: low to high'],
   ['price_desc', 'Price: high to low'],
 ];
-const BASE_CATEGORIES = ['general', 'music', 'education', 'gaming', 'sports', 'news', 'comedy', 'film', 'tech'];
 const PAGE_SIZE = 24;
 
 function videoCard(video) {
@@ -39,7 +39,7 @@ export function catalogPage(view, { params }) {
     cursor: null,
     seq: 0,
   };
-  const categories = new Set(BASE_CATEGORIES);
+  const categories = new Set(CATEGORIES);
   if (state.category) categories.add(state.category);
 
   const search = h('input', { type: 'search', name: 'q', value: state.q, placeholder: 'Title or description' });

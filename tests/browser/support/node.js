@@ -177,4 +177,14 @@ export class TestNode {
     if (r.status !== 201) throw new Error(`sign-up failed: ${r.status} ${JSON.stringify(r.body)}`);
     return { ...r.body, email, password };
   }
+
+  // An admin made the way operators make one (--create-admin), signed in.
+  async createAdmin() {
+    const email = `admin-${this.prefix}-${++counter}@example.com`;
+    const password = 'admin password 1';
+    execFileSync(nodeBinary(), [`--create-admin=${email}`, `--auth.database-url=${dbUrl(`${this.prefix}_auth`)}`,
+      '--auth.pwhash-ops=1', '--auth.pwhash-mem=8'],
+    { env: { ...process.env, STREAMIFY_ADMIN_PASSWORD: password }, stdio: ['ignore', 'ignore', 'pipe'] });
+    return { email, password };
+  }
 }
