@@ -1,6 +1,7 @@
 // Multipart bodies with any boundary through httplib's parser (in a loopback
 // server, as the gateway receives uploads) into the upload receiver: every
 // request gets an answer, and no partial file outlives its request.
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -79,8 +80,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto& l = net();
   auto type = "multipart/form-data; boundary=" + boundary;
   auto res = l.client->Post("/upload", body, type);
-  if (!res) {
-    // A keep-alive connection the server closed meanwhile: once more, anew.
+  // A keep-alive connection the server closed meanwhile (it closes after a
+  // refused body), or one the loopback server had not accepted yet while
+  // libFuzzer's leak check re-ran the input: again on fresh connections.
+  for (int attempt = 0; !res && attempt < 3; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
     l.client = l.connect();
     res = l.client->Post("/upload", body, type);
   }
