@@ -33,7 +33,9 @@ CAF_TEST(an observed state applies at once and does not extend the entry) {
   entitlement_cache cache{milliseconds(100)};
   cache.store("s", fetched("active"), t0);
   cache.observe("s", "ann", "ended", 1, t0 + milliseconds(50));
-  CAF_CHECK_EQUAL(cache.find("s", t0 + milliseconds(51))->state, "ended");
+  auto seen = cache.find("s", t0 + milliseconds(51));
+  CAF_REQUIRE(seen);
+  CAF_CHECK_EQUAL(seen->state, "ended");
   CAF_CHECK(!cache.find("s", t0 + milliseconds(100)));
 }
 
@@ -47,7 +49,9 @@ CAF_TEST(a state observed during a fetch wins over the fetch) {
   CAF_CHECK_EQUAL(hit->state, "payment_required");
   CAF_CHECK_EQUAL(hit->mime_type, "video/mp4");
   cache.store("s", fetched("active"), t0 + milliseconds(200));
-  CAF_CHECK_EQUAL(cache.find("s", t0 + milliseconds(201))->state, "active");
+  auto refetched = cache.find("s", t0 + milliseconds(201));
+  CAF_REQUIRE(refetched);
+  CAF_CHECK_EQUAL(refetched->state, "active");
 }
 
 CAF_TEST(a full cache drops expired entries first) {
