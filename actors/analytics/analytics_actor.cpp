@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/billing/messages.hpp"
+#include "actors/common/status_probe.hpp"
 
 namespace streamify::analytics {
 
@@ -188,18 +189,7 @@ analytics_role(self_ptr self, analytics_settings settings, caf::actor billing,
         {"outbox_rows_applied_total", st.outbox_rows_applied},
         {"events_applied_total", st.events_applied},
       };
-      auto rp = self->make_response_promise<role_status>();
-      self->request(st.reader, std::chrono::seconds(2), ping_atom::value)
-        .then(
-          [rp, status](bool) mutable {
-            status.ready = true;
-            rp.deliver(status);
-          },
-          [rp, status](caf::error&) mutable {
-            status.detail = "database unreachable";
-            rp.deliver(status);
-          });
-      return rp;
+      return status_after_ping(self, st.reader, ping_atom::value, status);
     },
   };
 }

@@ -10,6 +10,7 @@
 
 #include "actors/catalog/messages.hpp"
 #include "actors/common/errc.hpp"
+#include "actors/common/status_probe.hpp"
 #include "actors/common/ids.hpp"
 
 namespace streamify::streaming {
@@ -313,18 +314,7 @@ streaming_role(self_ptr self, streaming_settings settings, caf::actor billing,
         {"sessions_started_total", st.started_total},
         {"entitlement_listeners", static_cast<int64_t>(st.listeners.size())},
       };
-      auto rp = self->make_response_promise<role_status>();
-      self->request(any_store(self), std::chrono::seconds(2), ping_atom::value)
-        .then(
-          [rp, status](bool) mutable {
-            status.ready = true;
-            rp.deliver(status);
-          },
-          [rp, status](caf::error&) mutable {
-            status.detail = "database unreachable";
-            rp.deliver(status);
-          });
-      return rp;
+      return status_after_ping(self, any_store(self), ping_atom::value, status);
     },
   };
 }
