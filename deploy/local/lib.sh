@@ -300,8 +300,13 @@ streamify_stage() {
   streamify_log "== stage: $name"
   start=$(_streamify_now_us)
   set +e
-  ( set -e; "$@" )
-  rc=$?
+  if [[ -n ${STREAMIFY_STAGE_LOGS:-} ]]; then
+    ( set -e; "$@" ) 2>&1 | tee "$STREAMIFY_STAGE_LOGS/${name//[^A-Za-z0-9]/_}.log"
+    rc=${PIPESTATUS[0]}
+  else
+    ( set -e; "$@" )
+    rc=$?
+  fi
   if (( had_errexit )); then set -e; fi
   local took
   took=$(streamify_format_us $(( $(_streamify_now_us) - start )))
