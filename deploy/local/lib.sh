@@ -276,6 +276,10 @@ streamify_build() (
     export CCACHE_BASEDIR="$STREAMIFY_ROOT"
     export CCACHE_SLOPPINESS="pch_defines,include_file_mtime,include_file_ctime,time_macros"
     export CCACHE_PCH_EXTSUM=true
+    # With -g (the ASan tree) ccache would hash the build directory too, so
+    # no clone could reuse another's objects; their debug info then names the
+    # folder they were first compiled in, which symbolizing does not need.
+    export CCACHE_NOHASHDIR=true
     export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
     args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   fi
