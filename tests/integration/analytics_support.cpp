@@ -97,11 +97,12 @@ void check_dashboards(test_node& node, const test_databases& dbs,
   CAF_CHECK_EQUAL(dash["totals"]["watched_ms"], watched);
   CAF_CHECK_EQUAL(dash["totals"]["revenue_cents"], earned);
   CAF_CHECK_EQUAL(dash["totals"]["platform_fee_cents"], minutes_paid * 2);
-  CAF_REQUIRE_EQUAL(dash["per_day"].size(), 1u);
+  // Checks, not requirements: a failure here still stops every node.
+  CAF_CHECK_EQUAL(dash["per_day"].size(), 1u);
   CAF_CHECK_EQUAL(dash["per_day"][0]["day"], day);
   CAF_CHECK_EQUAL(dash["per_day"][0]["views"], views);
   CAF_CHECK_EQUAL(dash["per_day"][0]["revenue_cents"], earned);
-  CAF_REQUIRE_EQUAL(dash["per_video"].size(), 2u);
+  CAF_CHECK_EQUAL(dash["per_video"].size(), 2u);
   for (const auto& v : dash["per_video"]) {
     auto id = v["video_id"].get<std::string>();
     auto of_video = of_creator + " AND video_id = " + in_list(id);
@@ -133,7 +134,7 @@ void check_dashboards(test_node& node, const test_databases& dbs,
   CAF_CHECK_EQUAL(stats["retention"], retention);
   auto free_stats = node.get("/api/analytics/videos/" + cast.free_video,
                              cast.creator);
-  CAF_REQUIRE_EQUAL(free_stats.status, 200);
+  CAF_CHECK_EQUAL(free_stats.status, 200);
   auto free_duration = number(dbs, "streaming",
                               "SELECT max(duration_ms) FROM sessions WHERE"
                               " video_id = " + in_list(cast.free_video));
