@@ -1,6 +1,7 @@
 #include "actors/analytics/activity_relay.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
