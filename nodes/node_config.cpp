@@ -105,13 +105,14 @@ node_config::node_config() {
   opt_group{custom_options_, "analytics"}
     .add(analytics_db, "database-url", "PostgreSQL URL of streamify_analytics")
     .add(analytics_poll_ms, "poll-interval-ms",
-         "milliseconds between reads of the billing outbox and writes of "
-         "buffered activity (how far dashboards may lag)")
+         "milliseconds between reads of the billing outbox (how far "
+         "revenue on the dashboards may lag)")
     .add(analytics_outbox_page, "outbox-page", "outbox rows read at once")
     .add(analytics_position_buffer, "position-buffer",
-         "position samples buffered before new ones are dropped")
+         "position samples a node's activity relay keeps for analytics "
+         "before it drops the oldest")
     .add(analytics_batch_max, "batch-max",
-         "activity events written in one transaction");
+         "activity events a relay sends (and analytics writes) at once");
   opt_group{custom_options_, "streaming"}
     .add(heartbeat_interval, "heartbeat-interval",
          "seconds between a player's heartbeats")
@@ -258,11 +259,21 @@ analytics::analytics_settings node_config::analytics_settings() const {
   s.poll_interval
     = std::chrono::milliseconds(std::max<int64_t>(10, analytics_poll_ms));
   s.outbox_page = std::max<int64_t>(1, analytics_outbox_page);
+  s.request_timeout
+    = std::chrono::seconds(std::max<int64_t>(1, request_timeout - 1));
+  return s;
+}
+
+analytics::activity_relay_settings node_config::activity_relay_settings() const {
+  analytics::activity_relay_settings s;
   s.position_buffer
     = static_cast<size_t>(std::max<int64_t>(0, analytics_position_buffer));
   s.batch_max = static_cast<size_t>(std::max<int64_t>(1, analytics_batch_max));
-  s.request_timeout
-    = std::chrono::seconds(std::max<int64_t>(1, request_timeout - 1));
+  // Longer than analytics waits for its database, so a slow commit is not
+  // sent again while it is still under way.
+  s.request_timeout = std::chrono::seconds(std::max<int64_t>(2, request_timeout));
+  s.backoff_max
+    = std::chrono::milliseconds(std::max<int64_t>(100, cluster_retry_max_ms));
   return s;
 }
 

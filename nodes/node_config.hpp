@@ -10,6 +10,7 @@
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/streaming/streaming_actor.hpp"
 #include "actors/billing/billing_actor.hpp"
+#include "actors/analytics/activity_relay.hpp"
 #include "actors/analytics/analytics_actor.hpp"
 #include "gateway/http_gateway.hpp"
 
@@ -31,6 +32,7 @@ public:
   streaming::streaming_settings streaming_settings() const;
   billing::billing_topology billing_topology() const;
   analytics::analytics_settings analytics_settings() const;
+  analytics::activity_relay_settings activity_relay_settings() const;
 
   std::string roles = "all";
   bool dev = false;

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <caf/actor_cast.hpp>
+#include <caf/actor_registry.hpp>
 #include <caf/actor_system.hpp>
 #include <spdlog/spdlog.h>
 
@@ -148,11 +149,19 @@ caf::actor start_analytics_role(caf::actor_system& sys, const node_config& cfg,
   auto settings = cfg.analytics_settings();
   auto role = sys.spawn(analytics::analytics_role, settings, std::move(billing),
                         worker(), worker());
-  // Where the other roles' track() finds it.
-  sys.registry().put(analytics::registry_name, role);
   spdlog::info("analytics role started, polling every {} ms",
                cfg.analytics_poll_ms);
   return caf::actor_cast<caf::actor>(role);
+}
+
+caf::actor start_activity_relay(caf::actor_system& sys, const node_config& cfg,
+                                caf::actor analytics) {
+  auto relay = sys.spawn(analytics::activity_relay,
+                         cfg.activity_relay_settings(), std::move(analytics),
+                         random_id());
+  // Where the roles' track() finds it.
+  sys.registry().put(analytics::registry_name, relay);
+  return caf::actor_cast<caf::actor>(relay);
 }
 
 int reconcile(const node_config& cfg) {

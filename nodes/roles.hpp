@@ -35,6 +35,11 @@ caf::actor start_billing_role(caf::actor_system& sys, const node_config& cfg,
 caf::actor start_analytics_role(caf::actor_system& sys, const node_config& cfg,
                                 caf::actor billing);
 
+// Spawns this node's activity relay towards `analytics` (the local role or
+// its locator) and registers it where analytics::track() looks.
+caf::actor start_activity_relay(caf::actor_system& sys, const node_config& cfg,
+                                caf::actor analytics);
+
 // `--reconcile`: checks the ledger invariants and prints the report. Returns
 // the exit code: 0 zero differences, 1 differences, 2 cannot check.
 int reconcile(const node_config& cfg);

@@ -5,7 +5,6 @@
 #include <iostream>
 #include <thread>
 
-#include <caf/actor_registry.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/send.hpp>
@@ -15,7 +14,6 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "actors/analytics/messages.hpp"
 #include "nodes/cluster.hpp"
 #include "nodes/node_config.hpp"
 #include "nodes/roles.hpp"
@@ -101,17 +99,16 @@ int run(node::node_config& cfg) {
     hosted[role] = started.back();
   };
   try {
-    start("auth", [&] { return node::start_auth_role(sys, cfg, clk); });
-    start("catalog", [&] { return node::start_catalog_role(sys, cfg, clk); });
     start("billing", [&] { return node::start_billing_role(sys, cfg, clk); });
-    // Before streaming, so the sessions it ends at start-up are reported.
     start("analytics", [&] {
       return node::start_analytics_role(sys, cfg, cluster.handle_for("billing"));
     });
-    // Activity events find analytics in the registry (analytics::track).
-    if (!hosts("analytics"))
-      if (auto remote_analytics = cluster.handle_for("analytics"))
-        sys.registry().put(analytics::registry_name, remote_analytics);
+    // Before the roles that report activity (analytics::track), so nothing
+    // they report is lost, not even while analytics is down.
+    if (auto analytics = cluster.handle_for("analytics"))
+      started.push_back(node::start_activity_relay(sys, cfg, analytics));
+    start("auth", [&] { return node::start_auth_role(sys, cfg, clk); });
+    start("catalog", [&] { return node::start_catalog_role(sys, cfg, clk); });
     start("streaming", [&] {
       return node::start_streaming_role(sys, cfg, clk,
                                         cluster.handle_for("billing"),

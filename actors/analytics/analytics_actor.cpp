@@ -20,15 +20,6 @@ persistence::money_event to_money(const billing::outbox_event& e) {
           e.creator_cents,  e.fee_cents,     e.created_at_ms};
 }
 
-void keep_position(self_ptr self, activity_event event) {
-  auto& st = self->state;
-  if (st.positions.size() >= st.settings.position_buffer) {
-    ++st.positions_dropped;
-    return;
-  }
-  st.positions.push_back(std::move(event));
-}
-
 // Ends a cycle: at once again when there is more to do, else after the
 // poll interval.
 void cycle_done(self_ptr self, bool more) {
@@ -47,15 +38,7 @@ void apply(self_ptr self, std::vector<persistence::money_event> money,
   batch.money = std::move(money);
   if (next_cursor != st.cursor)
     batch.outbox_cursor = next_cursor;
-  auto take = std::min(st.activity.size(), st.settings.batch_max);
-  batch.activity.assign(st.activity.begin(), st.activity.begin() + take);
-  st.activity.erase(st.activity.begin(), st.activity.begin() + take);
-  auto sampled = batch.activity.size();
-  batch.activity.insert(batch.activity.end(), st.positions.begin(),
-                        st.positions.end());
-  st.positions.clear();
-  if (batch.money.empty() && batch.activity.empty()
-      && batch.outbox_cursor.empty()) {
+  if (batch.money.empty() && batch.outbox_cursor.empty()) {
     cycle_done(self, false);
     return;
   }
@@ -69,23 +52,46 @@ void apply(self_ptr self, std::vector<persistence::money_event> money,
           st.cursor = batch.outbox_cursor;
         ++st.batches_applied;
         st.outbox_rows_applied += static_cast<int64_t>(batch.money.size());
-        st.events_applied += static_cast<int64_t>(batch.activity.size());
-        cycle_done(self, full_page || !st.activity.empty());
+        cycle_done(self, full_page);
       },
-      [self, batch, sampled](caf::error& err) {
-        auto& st = self->state;
-        ++st.batch_failures;
-        spdlog::warn("analytics: batch not applied, kept for the next try: {}",
+      [self](caf::error& err) {
+        ++self->state.batch_failures;
+        spdlog::warn("analytics: outbox rows not applied, read again next "
+                     "time: {}",
                      self->system().render(err));
-        // Back in front, in order: the outbox rows are read again from the
-        // unchanged cursor.
-        st.activity.insert(st.activity.begin(), batch.activity.begin(),
-                           batch.activity.begin() + sampled);
-        for (auto i = batch.activity.begin() + sampled;
-             i != batch.activity.end(); ++i)
-          keep_position(self, *i);
         cycle_done(self, false);
       });
+}
+
+// Commits a relay's events in one transaction and only then says so.
+caf::result<bool> apply_relayed(self_ptr self, relayed_activity& relayed) {
+  auto& st = self->state;
+  st.drops[relayed.relay_id]
+    = {relayed.positions_dropped, relayed.events_dropped};
+  auto count = static_cast<int64_t>(relayed.events.size());
+  persistence::analytics_batch batch;
+  batch.activity = std::move(relayed.events);
+  auto rp = self->make_response_promise<bool>();
+  self->request(st.writer, st.settings.request_timeout, apply_atom::value,
+                std::move(batch))
+    .then(
+      [self, rp, count](bool) mutable {
+        ++self->state.batches_applied;
+        self->state.events_applied += count;
+        rp.deliver(true);
+      },
+      [self, rp](caf::error& err) mutable {
+        ++self->state.batch_failures;
+        rp.deliver(std::move(err));
+      });
+  return rp;
+}
+
+int64_t total_dropped(self_ptr self, int64_t relay_drops::*kind) {
+  int64_t sum = 0;
+  for (const auto& [relay, drops] : self->state.drops)
+    sum += drops.*kind;
+  return sum;
 }
 
 void read_outbox(self_ptr self) {
@@ -157,11 +163,8 @@ analytics_role(self_ptr self, analytics_settings settings, caf::actor billing,
   self->link_to(st.reader);
   self->send(self, poll_atom::value);
   return {
-    [self](activity_atom, activity_event& event) {
-      if (event.kind == "position")
-        keep_position(self, std::move(event));
-      else
-        self->state.activity.push_back(std::move(event));
+    [self](relayed_atom, relayed_activity& relayed) -> caf::result<bool> {
+      return apply_relayed(self, relayed);
     },
     [self](poll_atom) { cycle(self); },
     [self](creator_atom, std::string& creator,
@@ -181,9 +184,9 @@ analytics_role(self_ptr self, analytics_settings settings, caf::actor billing,
       auto& st = self->state;
       role_status status{"analytics", false, "", {}};
       status.gauges = {
-        {"activity_buffered", static_cast<int64_t>(st.activity.size())},
-        {"positions_buffered", static_cast<int64_t>(st.positions.size())},
-        {"positions_dropped_total", st.positions_dropped},
+        {"positions_dropped_total",
+         total_dropped(self, &relay_drops::positions)},
+        {"events_dropped_total", total_dropped(self, &relay_drops::events)},
         {"batches_applied_total", st.batches_applied},
         {"batch_failures_total", st.batch_failures},
         {"outbox_rows_applied_total", st.outbox_rows_applied},

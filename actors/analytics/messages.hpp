@@ -22,6 +22,8 @@ using persistence::platform_report;
 using persistence::video_report;
 
 using activity_atom = caf::atom_constant<caf::atom("activity")>;
+using relayed_atom = caf::atom_constant<caf::atom("an_relayed")>;
+using flush_atom = caf::atom_constant<caf::atom("an_flush")>;
 using creator_atom = caf::atom_constant<caf::atom("an_creator")>;
 using video_stats_atom = caf::atom_constant<caf::atom("an_video")>;
 using platform_atom = caf::atom_constant<caf::atom("an_platf")>;
@@ -30,19 +32,36 @@ using apply_atom = caf::atom_constant<caf::atom("an_apply")>;
 using cursor_atom = caf::atom_constant<caf::atom("an_cursor")>;
 using ping_atom = caf::atom_constant<caf::atom("an_ping")>;
 
-// The name under which a node registers the analytics handle (local or a
-// remote proxy) in its actor registry, where track() finds it.
+// The name under which a node registers its activity relay in its actor
+// registry, where track() finds it.
 constexpr caf::atom_value registry_name = caf::atom("analytics");
 
-// Reports activity to the analytics role this node knows of, without waiting;
-// nothing happens when there is none. Never blocks the caller.
+// Reports activity to this node's activity relay, without waiting; nothing
+// happens when there is none (no analytics role is configured). Never blocks
+// the caller.
 void track(caf::actor_system& sys, activity_event event);
+
+// What a node's activity relay sends the analytics role, resent until it is
+// acknowledged: the events (ids make a resent one count once) and the
+// relay's running totals of what it had to drop, by which the role reports
+// drops of every node.
+struct relayed_activity {
+  std::string relay_id;
+  std::vector<activity_event> events;
+  int64_t positions_dropped = 0;
+  int64_t events_dropped = 0;
+};
+
+// Buffers what track() reports on one node and forwards it to analytics.
+using activity_relay_actor = caf::typed_actor<
+  caf::reacts_to<activity_atom, activity_event>, caf::reacts_to<flush_atom>>;
 
 // The analytics role as the gateway and the other roles see it. Reports
 // leave out days without activity; whether a video exists and whose it is
 // is the catalog's to say.
+// `relayed` is answered once the events are committed.
 using analytics_actor = caf::typed_actor<
-  caf::reacts_to<activity_atom, activity_event>,
+  caf::replies_to<relayed_atom, relayed_activity>::with<bool>,
   caf::replies_to<creator_atom, std::string, day_range>::with<creator_report>,
   caf::replies_to<video_stats_atom, std::string, day_range>::with<
     video_report>,
@@ -59,6 +78,12 @@ using analytics_worker_actor = caf::typed_actor<
     video_report>,
   caf::replies_to<platform_atom>::with<platform_report>,
   caf::replies_to<ping_atom>::with<bool>>;
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, relayed_activity& x) {
+  return f(caf::meta::type_name("relayed_activity"), x.relay_id, x.events,
+           x.positions_dropped, x.events_dropped);
+}
 
 } // namespace streamify::analytics
 

@@ -7,8 +7,8 @@
 namespace streamify::analytics {
 
 void track(caf::actor_system& sys, activity_event event) {
-  if (auto handle = sys.registry().get<caf::actor>(registry_name))
-    caf::anon_send(handle, activity_atom::value, std::move(event));
+  if (auto relay = sys.registry().get<caf::actor>(registry_name))
+    caf::anon_send(relay, activity_atom::value, std::move(event));
 }
 
 } // namespace streamify::analytics

@@ -95,6 +95,8 @@ void add_message_types(caf::actor_system_config& cfg) {
     "streamify::persistence::video_report");
   cfg.add_message_type<persistence::platform_report>(
     "streamify::persistence::platform_report");
+  cfg.add_message_type<analytics::relayed_activity>(
+    "streamify::analytics::relayed_activity");
 }
 
 } // namespace streamify
