@@ -177,7 +177,6 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
     "transaction_id", "kind", "user_id", "counterparty_id", "session_id",
     "video_id", "minute_index", "amount_cents", "creator_cents", "fee_cents",
     "created_at"};
-  std::vector<std::string> created(batch.size());
   copy_rows txs{plan.applied.size()};
   copy_rows outbox{plan.applied.size()};
   std::string last_ts;
