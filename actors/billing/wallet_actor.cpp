@@ -178,14 +178,17 @@ bool answered_from_memory(self_ptr self, const std::string& key,
   return false;
 }
 
-void run_write(self_ptr self, const std::string& key,
-               const wallet_state::builder& build, bool retried) {
+// Takes the key and the builder by value: the response handler keeps them.
+void run_write(self_ptr self, std::string key, wallet_state::builder build,
+               bool retried) {
   auto& st = self->state;
   ++st.in_flight;
+  auto m = build(st.epoch);
   self->request(st.writer, write_timeout(self), apply_atom::value,
-                build(st.epoch))
+                std::move(m))
     .then(
-      [self, key, build, retried](movement_outcome& o) {
+      [self, key = std::move(key), build = std::move(build),
+       retried](movement_outcome& o) {
         auto& st = self->state;
         --st.in_flight;
         if (o.status == persistence::status_stale_owner && !retried) {
@@ -212,17 +215,22 @@ void run_write(self_ptr self, const std::string& key,
       });
 }
 
+// A job runs once (pump pops it first), so its run may give away what it
+// holds.
 void enqueue_write(self_ptr self, const std::string& key,
-                   const std::string& fingerprint, wallet_state::builder build,
+                   std::string fingerprint, wallet_state::builder build,
                    wallet_state::done_fn done) {
   auto& st = self->state;
   if (st.waiting.size() >= st.settings.queue_limit) {
     done(outcome_of(status_overloaded));
     return;
   }
-  st.keys.emplace(key, wallet_state::pending_key{fingerprint, {std::move(done)}});
+  st.keys.emplace(key, wallet_state::pending_key{std::move(fingerprint),
+                                                 {std::move(done)}});
   st.waiting.push_back(wallet_state::job{
-    [self, key, build](bool retried) { run_write(self, key, build, retried); },
+    [self, key, build = std::move(build)](bool retried) mutable {
+      run_write(self, key, std::move(build), retried);
+    },
     [self, key] { finish(self, key, outcome_of(persistence::status_failed)); }});
   pump(self);
 }
@@ -333,7 +341,7 @@ wallet(self_ptr self, std::string user_id, wallet_settings settings,
           auto& st = self->state;
           return charge_movement(req, st.make_id(), epoch, st.clk->now_ms());
         };
-        enqueue_write(self, key, fingerprint, std::move(build),
+        enqueue_write(self, key, std::move(fingerprint), std::move(build),
                       std::move(done));
       }
       maybe_arm(self);
@@ -371,7 +379,7 @@ wallet(self_ptr self, std::string user_id, wallet_settings settings,
                 return deposit_movement(req, st.make_id(), ref,
                                         st.clk->now_ms());
               };
-          enqueue_write(self, key, fingerprint, std::move(build),
+          enqueue_write(self, key, std::move(fingerprint), std::move(build),
                         std::move(done));
         }
       }

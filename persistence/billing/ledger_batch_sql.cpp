@@ -1,7 +1,10 @@
 #include "persistence/billing/ledger_batch_sql.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
+#include <numeric>
 
 #include <pqxx/tablewriter>
 
@@ -51,7 +54,7 @@ public:
 
   copy_rows& text(const std::string& x) {
     sep();
-    if (x.find_first_of("\\\t\n\r") == std::string::npos) {
+    if (std::none_of(x.begin(), x.end(), needs_escape)) {
       buf_ += x; // ids, keys and kinds: nothing to escape
       return *this;
     }
@@ -73,8 +76,8 @@ public:
   copy_rows& number(int64_t x) {
     sep();
     char tmp[24];
-    auto n = std::snprintf(tmp, sizeof(tmp), "%lld", static_cast<long long>(x));
-    buf_.append(tmp, static_cast<size_t>(n));
+    auto end = std::to_chars(tmp, tmp + sizeof(tmp), x).ptr;
+    buf_.append(tmp, static_cast<size_t>(end - tmp));
     return *this;
   }
   // A negative number is NULL.
@@ -105,6 +108,10 @@ public:
   }
 
 private:
+  static bool needs_escape(char c) {
+    return c == '\\' || c == '\t' || c == '\n' || c == '\r';
+  }
+
   void sep() {
     if (!first_)
       buf_ += '\t';
@@ -170,7 +177,6 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
     "transaction_id", "kind", "user_id", "counterparty_id", "session_id",
     "video_id", "minute_index", "amount_cents", "creator_cents", "fee_cents",
     "created_at"};
-  std::vector<std::string> created(batch.size());
   copy_rows txs{plan.applied.size()};
   copy_rows outbox{plan.applied.size()};
   std::string last_ts;
@@ -199,8 +205,20 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
     outbox.end_row();
   }
   txs.send(txn, "ledger_transactions", tx_columns);
+  // In account order (stable: an account's entries keep their order, so seq
+  // still follows balance_after): consecutive inserts into
+  // ledger_entries_account then land on the same few index pages, which
+  // costs PostgreSQL markedly less than one random descent per entry.
+  std::vector<size_t> by_account(plan.entries.size());
+  std::iota(by_account.begin(), by_account.end(), size_t{0});
+  std::stable_sort(by_account.begin(), by_account.end(),
+                   [&](size_t a, size_t b) {
+                     return plan.entries[a].account_id
+                            < plan.entries[b].account_id;
+                   });
   copy_rows entries{plan.entries.size()};
-  for (const auto& e : plan.entries) {
+  for (auto i : by_account) {
+    const auto& e = plan.entries[i];
     entries.text(batch[e.movement].id).text(e.account_id).text(e.kind)
       .number(e.amount_cents).number(e.balance_after_cents);
     entries.end_row();
