@@ -75,6 +75,15 @@ std::vector<actor_sample> actor_stats::samples() const {
   return out;
 }
 
+bool actor_stats::contains(const std::string& kind,
+                           const std::string& id) const {
+  std::lock_guard<std::mutex> guard{mutex_};
+  for (const auto& [key, e] : entries_)
+    if (e->id == id && e->kind == kind)
+      return true;
+  return false;
+}
+
 size_t actor_stats::size() const {
   std::lock_guard<std::mutex> guard{mutex_};
   return entries_.size();

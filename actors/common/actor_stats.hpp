@@ -67,6 +67,8 @@ public:
 
   handle enroll(std::string kind, std::string id);
   std::vector<actor_sample> samples() const;
+  // Whether an actor of this kind and id is live.
+  bool contains(const std::string& kind, const std::string& id) const;
   size_t size() const;
 
   // The table of this process (one node per process).
