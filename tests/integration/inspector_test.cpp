@@ -100,16 +100,18 @@ CAF_TEST(sessions wallets and changing commands of one node) {
   CAF_REQUIRE_EQUAL(listed.rc, 0);
   auto sessions = listed.json();
   CAF_CHECK_EQUAL(sessions.size(), 3u);
-  CAF_CHECK_EQUAL(session_in(sessions, rich.session)["state"], "active");
-  CAF_CHECK(session_in(sessions, rich.session)["minutes_paid"] >= 2);
-  CAF_CHECK(session_in(sessions, rich.session)["heartbeat_age_ms"] < 5000);
-  CAF_CHECK_EQUAL(session_in(sessions, poor.session)["state"],
-                  "payment_required");
-  CAF_CHECK_EQUAL(session_in(sessions, poor.session)["minutes_paid"], 1);
-  CAF_CHECK_EQUAL(session_in(sessions, silent.session)["state"], "active");
-  CAF_CHECK_EQUAL(session_in(sessions, silent.session)["viewer_id"],
-                  silent.viewer_id);
-  CAF_CHECK_EQUAL(session_in(sessions, silent.session)["node"], "solo");
+  // Named copies: CAF's checks keep references to their arguments.
+  auto rich_row = session_in(sessions, rich.session);
+  auto poor_row = session_in(sessions, poor.session);
+  auto silent_row = session_in(sessions, silent.session);
+  CAF_CHECK_EQUAL(rich_row["state"], "active");
+  CAF_CHECK(rich_row["minutes_paid"] >= 2);
+  CAF_CHECK(rich_row["heartbeat_age_ms"] < 5000);
+  CAF_CHECK_EQUAL(poor_row["state"], "payment_required");
+  CAF_CHECK_EQUAL(poor_row["minutes_paid"], 1);
+  CAF_CHECK_EQUAL(silent_row["state"], "active");
+  CAF_CHECK_EQUAL(silent_row["viewer_id"], silent.viewer_id);
+  CAF_CHECK_EQUAL(silent_row["node"], "solo");
 
   auto table = n.run({"sessions"});
   CAF_CHECK_EQUAL(table.rc, 0);
@@ -157,8 +159,8 @@ CAF_TEST(sessions wallets and changing commands of one node) {
 
   auto passivated = n.run({"passivate-wallet", rich.viewer_id, "--yes"});
   CAF_CHECK_EQUAL(passivated.rc, 0);
-  CAF_CHECK_EQUAL(n.run({"--json", "wallet", rich.viewer_id}).json()["resident"],
-                  false);
+  auto resting = n.run({"--json", "wallet", rich.viewer_id}).json();
+  CAF_CHECK_EQUAL(resting["resident"], false);
   CAF_CHECK_NOT_EQUAL(n.run({"passivate-wallet", rich.viewer_id, "--yes"}).rc,
                       0);
   // The next minute is charged by a fresh wallet.
@@ -175,7 +177,8 @@ CAF_TEST(sessions wallets and changing commands of one node) {
 
   auto ended = n.run({"--json", "end-session", silent.session, "--yes"});
   CAF_CHECK_EQUAL(ended.rc, 0);
-  CAF_CHECK_EQUAL(ended.json()["state"], "ended");
+  auto ended_view = ended.json();
+  CAF_CHECK_EQUAL(ended_view["state"], "ended");
   auto next = beat(n.node, silent.viewer, silent.session, 1, true);
   CAF_CHECK_EQUAL(next.status, 200);
   CAF_CHECK_EQUAL(next.body["state"], "ended");
@@ -186,10 +189,11 @@ CAF_TEST(nodes and errors of one node) {
   auto& n = solo();
   auto nodes = n.run({"--json", "nodes"});
   CAF_REQUIRE_EQUAL(nodes.rc, 0);
-  CAF_REQUIRE_EQUAL(nodes.json().size(), 1u);
-  CAF_CHECK_EQUAL(nodes.json()[0]["name"], "solo");
-  CAF_CHECK_EQUAL(nodes.json()[0]["reachable"], true);
-  CAF_CHECK(!nodes.json()[0]["build"].get<std::string>().empty());
+  auto listed = nodes.json();
+  CAF_REQUIRE_EQUAL(listed.size(), 1u);
+  CAF_CHECK_EQUAL(listed[0]["name"], "solo");
+  CAF_CHECK_EQUAL(listed[0]["reachable"], true);
+  CAF_CHECK(!listed[0]["build"].get<std::string>().empty());
   CAF_CHECK(line_with(n.run({"nodes"}).out, "solo").find("reachable")
             != std::string::npos);
 
@@ -218,8 +222,9 @@ CAF_TEST(reconcile fails on a balance corrupted on purpose) {
               "RETURNING id");
   auto off = n.run({"--json", "reconcile"});
   CAF_CHECK_EQUAL(off.rc, 1);
-  CAF_CHECK_EQUAL(off.json()["ok"], false);
-  CAF_CHECK_EQUAL(off.json()["balance_mismatches"], 1);
+  auto report = off.json();
+  CAF_CHECK_EQUAL(report["ok"], false);
+  CAF_CHECK_EQUAL(report["balance_mismatches"], 1);
   CAF_CHECK(n.run({"reconcile"}).out.find("1 differences") != std::string::npos);
 }
 
@@ -245,18 +250,21 @@ CAF_TEST(a killed node shows unreachable) {
 
   auto both = run_inspector(main_admin, secret, {"--json", "nodes"});
   CAF_REQUIRE_EQUAL(both.rc, 0);
-  CAF_REQUIRE_EQUAL(both.json().size(), 2u);
-  CAF_CHECK_EQUAL(both.json()[1]["name"], "ledger-node");
-  CAF_CHECK_EQUAL(both.json()[1]["reachable"], true);
-  CAF_CHECK_EQUAL(both.json()[1]["roles"], json::array({"billing"}));
+  auto two = both.json();
+  CAF_REQUIRE_EQUAL(two.size(), 2u);
+  CAF_CHECK_EQUAL(two[0]["name"], "front-node");
+  CAF_CHECK_EQUAL(two[1]["name"], "ledger-node");
+  CAF_CHECK_EQUAL(two[1]["reachable"], true);
+  CAF_CHECK_EQUAL(two[1]["roles"], json::array({"billing"}));
   CAF_CHECK_EQUAL(run_inspector(main_admin, secret, {"reconcile"}).rc, 0);
 
   billing.signal(SIGKILL);
   auto one = run_inspector(main_admin, secret, {"--json", "nodes"});
   CAF_CHECK_NOT_EQUAL(one.rc, 0);
-  CAF_REQUIRE_EQUAL(one.json().size(), 2u);
-  CAF_CHECK_EQUAL(one.json()[0]["reachable"], true);
-  CAF_CHECK_EQUAL(one.json()[1]["reachable"], false);
+  auto after_kill = one.json();
+  CAF_REQUIRE_EQUAL(after_kill.size(), 2u);
+  CAF_CHECK_EQUAL(after_kill[0]["reachable"], true);
+  CAF_CHECK_EQUAL(after_kill[1]["reachable"], false);
   CAF_CHECK(one.err.find("unreachable") != std::string::npos);
   auto table = run_inspector(main_admin, secret, {"nodes"});
   CAF_CHECK(line_with(table.out, "127.0.0.1:" + std::to_string(billing_port))
