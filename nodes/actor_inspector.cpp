@@ -39,6 +39,13 @@ constexpr const char* usage_text
   throw client_error(why + "\n" + usage_text, 2);
 }
 
+int number(const std::string& option, const std::string& text) {
+  if (text.empty() || text.size() > 9
+      || text.find_first_not_of("0123456789") != std::string::npos)
+    usage_error(option + " takes a number, not '" + text + "'");
+  return std::stoi(text);
+}
+
 inspector_options parse(int argc, char** argv) {
   inspector_options o;
   if (auto env = std::getenv("STREAMIFY_ADMIN_SECRET"))
@@ -60,13 +67,15 @@ inspector_options parse(int argc, char** argv) {
     else if (arg == "--host")
       o.host = value();
     else if (arg == "--port")
-      o.port = static_cast<uint16_t>(std::stoi(value()));
+      o.port = static_cast<uint16_t>(number(arg, value()));
     else if (arg == "--secret")
       o.secret = value();
     else if (arg == "--timeout")
-      o.timeout_s = std::max(1, std::stoi(value()));
-    else if (arg == "--node" || arg == "--by" || arg == "--limit"
-             || arg == "--user" || arg == "--video")
+      o.timeout_s = std::max(1, number(arg, value()));
+    else if (arg == "--limit")
+      o.flags["limit"] = std::to_string(number(arg, value()));
+    else if (arg == "--node" || arg == "--by" || arg == "--user"
+             || arg == "--video")
       o.flags[arg.substr(2)] = value();
     else if (arg == "-h" || arg == "--help")
       throw client_error(usage_text, 0);

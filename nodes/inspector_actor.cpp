@@ -70,11 +70,15 @@ void probe(self_ptr self, std::shared_ptr<peer_probe> p, size_t index,
            const std::string& host, uint16_t port) {
   auto timeout = self->state.settings.peer_timeout;
   auto secret = self->state.settings.secret;
-  auto mark = [p, index](const admin::node_info& peer) {
+  auto mark = [p, index, host](const admin::node_info& peer) {
     auto& out = p->info.peers[index];
     out.reachable = true;
     out.name = peer.name;
     out.admin_endpoint = peer.admin_endpoint;
+    // A peer listening on every address is reached where its roles are.
+    const std::string any = "0.0.0.0:";
+    if (out.admin_endpoint.compare(0, any.size(), any) == 0)
+      out.admin_endpoint = host + ":" + out.admin_endpoint.substr(any.size());
     p->done();
   };
   self

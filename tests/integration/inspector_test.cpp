@@ -114,6 +114,7 @@ CAF_TEST(sessions wallets and changing commands of one node) {
   CAF_CHECK_EQUAL(silent_row["node"], "solo");
 
   auto table = n.run({"sessions"});
+  CAF_MESSAGE("sessions:\n" << table.out);
   CAF_CHECK_EQUAL(table.rc, 0);
   CAF_CHECK(line_with(table.out, "LAST_HEARTBEAT").find("STATE")
             != std::string::npos);
@@ -175,6 +176,8 @@ CAF_TEST(sessions wallets and changing commands of one node) {
   CAF_CHECK_EQUAL(again["balance_cents"], balance(n.node, rich.viewer));
   CAF_CHECK(again["entries"].size() > paid);
 
+  CAF_MESSAGE("wallet:\n" << n.run({"wallet", rich.viewer_id}).out);
+  CAF_MESSAGE("top:\n" << n.run({"top", "--limit", "4"}).out);
   auto ended = n.run({"--json", "end-session", silent.session, "--yes"});
   CAF_CHECK_EQUAL(ended.rc, 0);
   auto ended_view = ended.json();
@@ -258,6 +261,9 @@ CAF_TEST(a killed node shows unreachable) {
   CAF_CHECK_EQUAL(two[1]["roles"], json::array({"billing"}));
   CAF_CHECK_EQUAL(run_inspector(main_admin, secret, {"reconcile"}).rc, 0);
 
+  CAF_MESSAGE("nodes:\n" << run_inspector(main_admin, secret, {"nodes"}).out);
+  CAF_MESSAGE("actors:\n"
+              << run_inspector(main_admin, secret, {"actors"}).out);
   billing.signal(SIGKILL);
   auto one = run_inspector(main_admin, secret, {"--json", "nodes"});
   CAF_CHECK_NOT_EQUAL(one.rc, 0);
@@ -267,6 +273,7 @@ CAF_TEST(a killed node shows unreachable) {
   CAF_CHECK_EQUAL(after_kill[1]["reachable"], false);
   CAF_CHECK(one.err.find("unreachable") != std::string::npos);
   auto table = run_inspector(main_admin, secret, {"nodes"});
+  CAF_MESSAGE("nodes:\n" << table.out);
   CAF_CHECK(line_with(table.out, "127.0.0.1:" + std::to_string(billing_port))
               .find("UNREACHABLE")
             != std::string::npos);
