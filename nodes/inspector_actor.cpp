@@ -85,9 +85,9 @@ void probe(self_ptr self, std::shared_ptr<peer_probe> p, size_t index,
     ->request(self->system().middleman().actor_handle(), timeout,
               caf::connect_atom::value, host, port)
     .then(
-      [self, p, timeout, secret, mark](const caf::node_id&,
-                                       caf::strong_actor_ptr& node,
-                                       const std::set<std::string>&) {
+      [self, p, index, timeout, secret,
+       mark](const caf::node_id&, caf::strong_actor_ptr& node,
+             const std::set<std::string>&) {
         if (!node) {
           p->done();
           return;
@@ -103,7 +103,11 @@ void probe(self_ptr self, std::shared_ptr<peer_probe> p, size_t index,
                           false)
                 .then(mark, [p](caf::error&) { p->done(); });
             },
-            [p](caf::error&) { p->done(); });
+            [p, index](caf::error&) {
+              // Up, but publishing no inspector: admin.port is off there.
+              p->info.peers[index].name = "no admin endpoint";
+              p->done();
+            });
       },
       [p](caf::error&) { p->done(); });
 }

@@ -85,7 +85,8 @@ std::vector<cluster_node> inspector_client::discover(const std::string& host,
         todo.push_back(peer.admin_endpoint);
       } else if (!by_endpoint.count(peer.cluster_endpoint)) {
         cluster_node lost;
-        lost.name = peer.cluster_endpoint;
+        lost.name = peer.cluster_endpoint
+                    + (peer.name.empty() ? "" : " (" + peer.name + ")");
         lost.cluster_endpoint = peer.cluster_endpoint;
         lost.roles = peer.roles;
         by_endpoint[peer.cluster_endpoint] = nodes.size();

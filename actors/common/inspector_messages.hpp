@@ -35,7 +35,8 @@ struct peer_node {
   std::string cluster_endpoint; // host:port of its published roles
   std::vector<std::string> roles; // the roles this node uses there
   bool reachable = false;
-  std::string name;           // empty when unreachable
+  std::string name; // empty when unreachable ("no admin endpoint" when up
+                    // without one)
   std::string admin_endpoint; // host:port; empty when unreachable or off
 };
 

@@ -67,6 +67,14 @@ json session_in(const json& list, const std::string& id) {
   return {};
 }
 
+// The node whose name contains `part` (null when none does).
+json node_named(const json& nodes, const std::string& part) {
+  for (const auto& n : nodes)
+    if (n["name"].get<std::string>().find(part) != std::string::npos)
+      return n;
+  return {};
+}
+
 } // namespace
 
 CAF_TEST(sessions wallets and changing commands of one node) {
@@ -245,20 +253,28 @@ CAF_TEST(a killed node shows unreachable) {
   auto billing_args = admin(billing_admin, "ledger-node");
   billing_args.push_back("--roles=billing");
   test_node billing{dbs, node_launch{billing_args, billing_port, false}};
+  // A node whose admin endpoint is off: up, but not inspectable.
+  int catalog_port = free_port();
+  test_node catalog{dbs, node_launch{{"--roles=catalog", "--access-log=off"},
+                                     catalog_port, false}};
   auto main_args = admin(main_admin, "front-node");
-  main_args.push_back("--roles=gateway,auth,catalog,streaming");
+  main_args.push_back("--roles=gateway,auth,streaming");
   main_args.push_back("--cluster.peers=billing@127.0.0.1:"
-                      + std::to_string(billing_port));
+                      + std::to_string(billing_port) + ",catalog@127.0.0.1:"
+                      + std::to_string(catalog_port));
   test_node front{dbs, node_launch{main_args, 0, true}};
 
   auto both = run_inspector(main_admin, secret, {"--json", "nodes"});
-  CAF_REQUIRE_EQUAL(both.rc, 0);
+  CAF_CHECK_EQUAL(both.rc, 1);
   auto two = both.json();
-  CAF_REQUIRE_EQUAL(two.size(), 2u);
+  CAF_REQUIRE_EQUAL(two.size(), 3u);
   CAF_CHECK_EQUAL(two[0]["name"], "front-node");
-  CAF_CHECK_EQUAL(two[1]["name"], "ledger-node");
-  CAF_CHECK_EQUAL(two[1]["reachable"], true);
-  CAF_CHECK_EQUAL(two[1]["roles"], json::array({"billing"}));
+  auto ledger = node_named(two, "ledger-node");
+  CAF_CHECK_EQUAL(ledger["reachable"], true);
+  CAF_CHECK_EQUAL(ledger["roles"], json::array({"billing"}));
+  auto dark = node_named(two, "no admin endpoint");
+  CAF_CHECK_EQUAL(dark["reachable"], false);
+  CAF_CHECK_EQUAL(dark["roles"], json::array({"catalog"}));
   CAF_CHECK_EQUAL(run_inspector(main_admin, secret, {"reconcile"}).rc, 0);
 
   CAF_MESSAGE("nodes:\n" << run_inspector(main_admin, secret, {"nodes"}).out);
@@ -268,14 +284,20 @@ CAF_TEST(a killed node shows unreachable) {
   auto one = run_inspector(main_admin, secret, {"--json", "nodes"});
   CAF_CHECK_NOT_EQUAL(one.rc, 0);
   auto after_kill = one.json();
-  CAF_REQUIRE_EQUAL(after_kill.size(), 2u);
+  CAF_REQUIRE_EQUAL(after_kill.size(), 3u);
   CAF_CHECK_EQUAL(after_kill[0]["reachable"], true);
-  CAF_CHECK_EQUAL(after_kill[1]["reachable"], false);
+  json lost;
+  for (const auto& n : after_kill)
+    if (n["cluster_endpoint"] == "127.0.0.1:" + std::to_string(billing_port))
+      lost = n;
+  CAF_CHECK_EQUAL(lost["reachable"], false);
+  CAF_CHECK_EQUAL(lost["roles"], json::array({"billing"}));
   CAF_CHECK(one.err.find("unreachable") != std::string::npos);
   auto table = run_inspector(main_admin, secret, {"nodes"});
   CAF_MESSAGE("nodes:\n" << table.out);
-  CAF_CHECK(line_with(table.out, "127.0.0.1:" + std::to_string(billing_port))
-              .find("UNREACHABLE")
+  CAF_CHECK(
+    line_with(table.out, "127.0.0.1:" + std::to_string(billing_port) + " ")
+      .find("UNREACHABLE")
             != std::string::npos);
   CAF_CHECK_NOT_EQUAL(run_inspector(main_admin, secret, {"reconcile"}).rc, 0);
 }
