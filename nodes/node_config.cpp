@@ -139,6 +139,15 @@ node_config::node_config() {
     .add(cluster_retry_max_ms, "retry-max-ms",
          "longest wait in milliseconds between attempts to reach a lost role "
          "(the wait doubles from 100 ms)");
+  opt_group{custom_options_, "admin"}
+    .add(admin_port, "port",
+         "port of the admin endpoint actor-inspector connects to (0: off)")
+    .add(admin_bind, "bind", "address the admin endpoint listens on")
+    .add(admin_secret, "secret",
+         "secret every admin request carries (required with admin.port; the "
+         "same on every node of a cluster)")
+    .add(admin_name, "name",
+         "this node's name in actor-inspector (default roles@host:port)");
   // A frozen peer is only noticed with both on, on both sides
   // (toolchain.md); --middleman.heartbeat-interval=... overrides them.
   set("middleman.heartbeat-interval",

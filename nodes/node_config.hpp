@@ -110,6 +110,12 @@ public:
   std::string cluster_peers;
   int64_t cluster_connect_timeout = 3;
   int64_t cluster_retry_max_ms = 2000;
+
+  // The operator's admin endpoint (nodes/inspector_actor.hpp).
+  int64_t admin_port = 0;
+  std::string admin_bind = "127.0.0.1";
+  std::string admin_secret;
+  std::string admin_name;
 };
 
 // The roles this build can host, in start order.

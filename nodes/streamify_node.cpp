@@ -14,6 +14,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "nodes/admin_endpoint.hpp"
 #include "nodes/cluster.hpp"
 #include "nodes/node_config.hpp"
 #include "nodes/roles.hpp"
@@ -80,7 +81,11 @@ int run(node::node_config& cfg) {
     spdlog::error("{}", e.what());
     return 2;
   }
-  if (node::clustered(cfg))
+  if (cfg.admin_port > 0 && cfg.admin_secret.empty()) {
+    spdlog::error("admin.secret is required with admin.port");
+    return 2;
+  }
+  if (node::clustered(cfg) || cfg.admin_port > 0)
     cfg.load<caf::io::middleman>();
   auto clk = std::make_shared<system_clock>();
   caf::actor_system sys{cfg};
@@ -114,6 +119,12 @@ int run(node::node_config& cfg) {
                                         cluster.handle_for("billing"),
                                         cluster.handle_for("catalog"));
     });
+    // Published with the roles too, so peers' inspectors find it.
+    if (auto inspector
+        = node::start_admin_endpoint(sys, cfg, hosted, remote, clk)) {
+      started.push_back(inspector);
+      hosted["inspector"] = inspector;
+    }
     cluster.publish(hosted);
   } catch (const std::exception& e) {
     spdlog::error("cannot start: {}", e.what());

@@ -162,25 +162,31 @@ analytics_role(self_ptr self, analytics_settings settings, caf::actor billing,
   self->link_to(st.writer); // the workers end with the role
   self->link_to(st.reader);
   self->send(self, poll_atom::value);
+  self->state.stats = actor_stats::node().enroll("analytics", "analytics");
   return {
     [self](relayed_atom, relayed_activity& relayed) -> caf::result<bool> {
+      record_message(self->state.stats, self);
       return apply_relayed(self, relayed);
     },
     [self](poll_atom) { cycle(self); },
     [self](creator_atom, std::string& creator,
            day_range range) -> caf::result<creator_report> {
+      record_message(self->state.stats, self);
       return ask_reader<creator_report>(self, creator_atom::value,
                                         std::move(creator), range);
     },
     [self](video_stats_atom, std::string& video,
            day_range range) -> caf::result<video_report> {
+      record_message(self->state.stats, self);
       return ask_reader<video_report>(self, video_stats_atom::value,
                                       std::move(video), range);
     },
     [self](platform_atom) -> caf::result<platform_report> {
+      record_message(self->state.stats, self);
       return ask_reader<platform_report>(self, platform_atom::value);
     },
     [self](status_atom) -> caf::result<role_status> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       role_status status{"analytics", false, "", {}};
       status.gauges = {

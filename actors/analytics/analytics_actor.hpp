@@ -8,6 +8,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/common/actor_stats.hpp"
 #include "actors/analytics/messages.hpp"
 
 namespace streamify::analytics {
@@ -37,6 +38,7 @@ struct analytics_state {
   int64_t batch_failures = 0;
   int64_t outbox_rows_applied = 0;
   int64_t events_applied = 0;
+  actor_stats::handle stats;
   static inline const char* name = "analytics";
 };
 

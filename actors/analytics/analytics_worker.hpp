@@ -2,12 +2,14 @@
 
 #include <memory>
 
+#include "actors/common/actor_stats.hpp"
 #include "actors/analytics/messages.hpp"
 
 namespace streamify::analytics {
 
 struct analytics_worker_state {
   std::shared_ptr<persistence::analytics_store> store;
+  actor_stats::handle stats;
   static inline const char* name = "analytics_worker";
 };
 

@@ -114,8 +114,10 @@ auth_role(self_ptr self, std::vector<auth_worker_actor> workers,
   st.settings = std::move(settings);
   st.hasher = std::move(hasher);
   st.clk = std::move(clk);
+  self->state.stats = actor_stats::node().enroll("auth", "auth");
   return {
     [self](register_atom, register_request& req) -> caf::result<auth_result> {
+      record_message(self->state.stats, self);
       for (auto msg : {check_email(req.email), check_password(req.password),
                        check_display_name(req.display_name),
                        check_signup_role(req.role)})
@@ -126,6 +128,7 @@ auth_role(self_ptr self, std::vector<auth_worker_actor> workers,
       return enqueue(self, done, register_atom::value, std::move(req));
     },
     [self](login_atom, login_request& req) -> caf::result<auth_result> {
+      record_message(self->state.stats, self);
       if (auto wait = throttle(self, req); wait > 0) {
         ++self->state.rejected_throttled;
         return fail_retry_after(errc::rate_limited, "too_many_logins",
@@ -140,6 +143,7 @@ auth_role(self_ptr self, std::vector<auth_worker_actor> workers,
       return enqueue(self, done, login_atom::value, std::move(req));
     },
     [self](get_user_atom, std::string& id) -> caf::result<user_info> {
+      record_message(self->state.stats, self);
       auto& cache = self->state.cache;
       if (auto i = cache.find(id); i != cache.end())
         return i->second;
@@ -150,6 +154,7 @@ auth_role(self_ptr self, std::vector<auth_worker_actor> workers,
       return enqueue(self, done, get_user_atom::value, std::move(id));
     },
     [self](update_atom, profile_update& req) -> caf::result<user_info> {
+      record_message(self->state.stats, self);
       if (req.display_name) {
         if (auto msg = check_display_name(*req.display_name); !msg.empty())
           return invalid("invalid_field", msg);
@@ -169,6 +174,7 @@ auth_role(self_ptr self, std::vector<auth_worker_actor> workers,
       return enqueue(self, done, update_atom::value, std::move(req));
     },
     [self](status_atom) -> caf::result<role_status> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       role_status status{"auth", false, "", {}};
       status.gauges = {

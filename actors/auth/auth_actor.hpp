@@ -10,6 +10,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/common/actor_stats.hpp"
 #include "actors/auth/messages.hpp"
 #include "actors/auth/password_hasher.hpp"
 #include "actors/common/clock.hpp"
@@ -43,6 +44,7 @@ struct auth_state {
   std::unordered_map<std::string, attempts> logins;
   int64_t rejected_overloaded = 0;
   int64_t rejected_throttled = 0;
+  actor_stats::handle stats;
   static inline const char* name = "auth";
 };
 

@@ -36,8 +36,11 @@ auth_worker(auth_worker_actor::stateful_pointer<auth_worker_state> self,
   st.store = std::move(store);
   st.hasher = std::move(hasher);
   st.clk = std::move(clk);
+  self->state.stats
+    = actor_stats::node().enroll("auth_worker", std::to_string(self->id()));
   return {
     [self](register_atom, register_request& req) -> caf::result<user_info> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       return guarded<user_info>(db, [&]() -> caf::result<user_info> {
         persistence::user_row row{random_id(),
@@ -54,6 +57,7 @@ auth_worker(auth_worker_actor::stateful_pointer<auth_worker_state> self,
       });
     },
     [self](login_atom, login_request& req) -> caf::result<user_info> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       return guarded<user_info>(db, [&]() -> caf::result<user_info> {
         auto row = st.store->find_by_email(ascii_lower(req.email));
@@ -67,6 +71,7 @@ auth_worker(auth_worker_actor::stateful_pointer<auth_worker_state> self,
       });
     },
     [self](get_user_atom, std::string& id) -> caf::result<user_info> {
+      record_message(self->state.stats, self);
       return guarded<user_info>(db, [&]() -> caf::result<user_info> {
         auto row = self->state.store->find_by_id(id);
         if (!row)
@@ -75,6 +80,7 @@ auth_worker(auth_worker_actor::stateful_pointer<auth_worker_state> self,
       });
     },
     [self](update_atom, profile_update& req) -> caf::result<user_info> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       return guarded<user_info>(db, [&]() -> caf::result<user_info> {
         auto row = st.store->find_by_id(req.user_id);
@@ -94,6 +100,7 @@ auth_worker(auth_worker_actor::stateful_pointer<auth_worker_state> self,
       });
     },
     [self](ping_atom) -> caf::result<bool> {
+      record_message(self->state.stats, self);
       return guarded<bool>(db, [&]() -> caf::result<bool> {
         self->state.store->ping();
         return true;

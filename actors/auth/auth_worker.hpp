@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "actors/common/actor_stats.hpp"
 #include "actors/auth/messages.hpp"
 #include "actors/auth/password_hasher.hpp"
 #include "actors/common/clock.hpp"
@@ -13,6 +14,7 @@ struct auth_worker_state {
   std::shared_ptr<persistence::user_store> store;
   std::shared_ptr<const password_hasher> hasher;
   std::shared_ptr<const clock> clk;
+  actor_stats::handle stats;
   static inline const char* name = "auth_worker";
 };
 

@@ -105,6 +105,7 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
   st.provider = std::move(provider);
   st.clk = std::move(clk);
   st.make_id = std::move(make_id);
+  st.stats = actor_stats::node().enroll("billing", "billing");
   for (auto& w : st.writers)
     self->link_to(w); // the workers end with the role
   for (auto& r : st.readers)
@@ -125,6 +126,7 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
   });
   return {
     [self](charge_atom, charge_request& req) -> caf::result<charge_result> {
+      record_message(self->state.stats, self);
       if (auto msg = check_charge(req); !msg.empty())
         return invalid("invalid_charge", msg);
       if (is_free(req)) {
@@ -144,6 +146,7 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
       return self->delegate(w, charge_atom::value, std::move(req));
     },
     [self](deposit_atom, deposit_request& req) -> caf::result<deposit_result> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       if (!valid_id(req.user_id))
         return invalid("invalid_user", "user_id is not a valid id");
@@ -165,6 +168,7 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
     },
     [self](wallet_atom, const std::string& user_id)
       -> caf::result<wallet_summary> {
+      record_message(self->state.stats, self);
       if (!valid_id(user_id))
         return invalid("invalid_user", "user_id is not a valid id");
       auto rp = self->make_response_promise<wallet_summary>();
@@ -179,6 +183,7 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
       return rp;
     },
     [self](history_atom, history_query& q) -> caf::result<history_page> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       if (!valid_id(q.user_id))
         return invalid("invalid_user", "user_id is not a valid id");
@@ -203,6 +208,7 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
       return rp;
     },
     [self](refund_atom, refund_request& req) -> caf::result<refund_result> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       if (!valid_id(req.admin_id))
         return invalid("invalid_user", "admin_id is not a valid id");
@@ -229,6 +235,7 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
       return rp;
     },
     [self](outbox_atom, outbox_query& q) -> caf::result<outbox_page> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       q.limit = std::clamp<int64_t>(q.limit, 1, st.settings.outbox_max_limit);
       auto rp = self->make_response_promise<outbox_page>();
@@ -239,6 +246,7 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
       return rp;
     },
     [self](idle_atom, const std::string& user_id, uint64_t handled) {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       auto i = st.wallets.find(user_id);
       if (i == st.wallets.end()
@@ -250,7 +258,16 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
       ++st.wallets_passivated;
       self->send(w, stop_atom::value);
     },
+    [self](passivate_atom, const std::string& user_id) {
+      record_message(self->state.stats, self);
+      auto i = self->state.wallets.find(user_id);
+      if (i == self->state.wallets.end())
+        return false;
+      self->send(i->second.handle, passivate_atom::value);
+      return true;
+    },
     [self](status_atom) -> caf::result<role_status> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       auto c = std::make_shared<status_collector>();
       c->rp = self->make_response_promise<role_status>();

@@ -43,6 +43,7 @@ struct billing_state {
   int64_t wallets_spawned = 0;
   int64_t wallets_passivated = 0;
   int64_t free_charges = 0;
+  actor_stats::handle stats;
   static inline const char* name = "billing";
 };
 

@@ -104,6 +104,7 @@ using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
 
 using gauge_map = std::map<std::string, int64_t>;
 
@@ -134,11 +135,18 @@ using wallet_actor = caf::typed_actor<
   caf::replies_to<refund_atom, refund_request,
                   persistence::session_parties>::with<refund_result>,
   caf::reacts_to<tick_atom>,
-  caf::reacts_to<stop_atom>>;
+  caf::reacts_to<stop_atom>,
+  // An operator's request to passivate now: the wallet asks the router
+  // (the idle handshake) when nothing is in flight, else ignores it.
+  caf::reacts_to<passivate_atom>>;
 
 // The billing router: the role's public interface plus the passivation
-// handshake of its wallets, (idle_atom, user_id, requests handled).
+// handshake of its wallets, (idle_atom, user_id, requests handled), and the
+// operator's (passivate_atom, user_id): false when the wallet is not
+// resident, true when it was asked to passivate.
 using billing_router_actor
-  = billing_actor::extend<caf::reacts_to<idle_atom, std::string, uint64_t>>;
+  = billing_actor::extend<caf::reacts_to<idle_atom, std::string, uint64_t>,
+                          caf::replies_to<passivate_atom, std::string>::with<
+                            bool>>;
 
 } // namespace streamify::billing

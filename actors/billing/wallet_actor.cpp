@@ -319,10 +319,12 @@ wallet(self_ptr self, std::string user_id, wallet_settings settings,
   st.provider = std::move(provider);
   st.clk = std::move(clk);
   st.make_id = std::move(make_id);
+  st.stats = actor_stats::node().enroll("wallet", st.user_id);
   touch(self);
   return {
     [self](charge_atom, charge_request& req) -> caf::result<charge_result> {
       auto& st = self->state;
+      record_message(st.stats, self);
       ++st.handled;
       touch(self);
       auto rp = self->make_response_promise<charge_result>();
@@ -349,6 +351,7 @@ wallet(self_ptr self, std::string user_id, wallet_settings settings,
     },
     [self](deposit_atom, deposit_request& req) -> caf::result<deposit_result> {
       auto& st = self->state;
+      record_message(st.stats, self);
       ++st.handled;
       touch(self);
       auto rp = self->make_response_promise<deposit_result>();
@@ -389,6 +392,7 @@ wallet(self_ptr self, std::string user_id, wallet_settings settings,
     [self](refund_atom, refund_request& req,
            persistence::session_parties&) -> caf::result<refund_result> {
       auto& st = self->state;
+      record_message(st.stats, self);
       ++st.handled;
       touch(self);
       auto rp = self->make_response_promise<refund_result>();
@@ -406,6 +410,7 @@ wallet(self_ptr self, std::string user_id, wallet_settings settings,
     },
     [self](tick_atom) {
       auto& st = self->state;
+      record_message(st.stats, self);
       st.timer_armed = false;
       if (!idle(self))
         return; // armed again once the work is done
@@ -420,6 +425,12 @@ wallet(self_ptr self, std::string user_id, wallet_settings settings,
       self->delayed_send(self, st.settings.idle - elapsed, tick_atom::value);
     },
     [self](stop_atom) { self->quit(); },
+    [self](passivate_atom) {
+      auto& st = self->state;
+      record_message(st.stats, self);
+      if (idle(self))
+        self->send(st.router, idle_atom::value, st.user_id, st.handled);
+    },
   };
 }
 

@@ -13,6 +13,7 @@
 
 #include "actors/billing/ledger_messages.hpp"
 #include "actors/billing/payment_provider.hpp"
+#include "actors/common/actor_stats.hpp"
 #include "actors/common/clock.hpp"
 
 namespace streamify::billing {
@@ -68,6 +69,7 @@ struct wallet_state {
   uint64_t handled = 0; // requests received from the router
   bool timer_armed = false;
   caf::actor_clock::time_point last_active;
+  actor_stats::handle stats;
   static inline const char* name = "wallet";
 };
 

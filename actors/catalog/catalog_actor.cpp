@@ -186,12 +186,15 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
                             }),
              ls.end());
   });
+  self->state.stats = actor_stats::node().enroll("catalog", "catalog");
   return {
     [self](get_video_atom, const std::string& id) -> caf::result<video_info> {
+      record_message(self->state.stats, self);
       return relay<video_info>(self, get_video_atom::value, id);
     },
     [self](get_video_atom, const std::string& id,
            const std::string& requester) -> caf::result<video_info> {
+      record_message(self->state.stats, self);
       if (full(self))
         return overloaded();
       auto rp = self->make_response_promise<video_info>();
@@ -208,6 +211,7 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
       return rp;
     },
     [self](subscribe_atom, const caf::actor& listener) {
+      record_message(self->state.stats, self);
       if (!listener)
         return;
       self->monitor(listener);
@@ -215,6 +219,7 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
     },
     [self](view_counted_atom, const std::string& video_id,
            const std::string& session_id) {
+      record_message(self->state.stats, self);
       if (self->state.workers.empty())
         return;
       ask_worker<bool>(
@@ -222,6 +227,7 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
         video_id, session_id);
     },
     [self](create_video_atom, new_video& v) -> caf::result<video_info> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       if (auto msg = check_new(v, st.settings); !msg.empty())
         return invalid(msg);
@@ -256,6 +262,7 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
       return rp;
     },
     [self](list_videos_atom, video_query& q) -> caf::result<video_page> {
+      record_message(self->state.stats, self);
       if (auto err = check_query(q))
         return err;
       if (full(self))
@@ -280,12 +287,14 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
       return rp;
     },
     [self](update_video_atom, video_update& u) -> caf::result<video_info> {
+      record_message(self->state.stats, self);
       if (auto msg = check_update(u, self->state.settings); !msg.empty())
         return invalid(msg);
       return relay<video_info>(self, update_video_atom::value, std::move(u));
     },
     [self](delete_video_atom, const std::string& id,
            const std::string& requester) -> caf::result<bool> {
+      record_message(self->state.stats, self);
       if (full(self))
         return overloaded();
       auto rp = self->make_response_promise<bool>();
@@ -302,6 +311,7 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
       return rp;
     },
     [self](status_atom) -> caf::result<role_status> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       role_status status{"catalog", false, "", {}};
       status.gauges = {

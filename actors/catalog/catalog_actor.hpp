@@ -7,6 +7,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/common/actor_stats.hpp"
 #include "actors/catalog/messages.hpp"
 #include "actors/common/clock.hpp"
 
@@ -34,6 +35,7 @@ struct catalog_state {
   int64_t failed_total = 0;
   int64_t rejected_overloaded = 0;
   std::vector<caf::actor> listeners;
+  actor_stats::handle stats;
   static inline const char* name = "catalog";
 };
 

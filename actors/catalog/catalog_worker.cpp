@@ -73,8 +73,11 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
       return not_owner();
     return std::move(*row);
   };
+  self->state.stats
+    = actor_stats::node().enroll("catalog_worker", std::to_string(self->id()));
   return {
     [self](get_video_atom, const std::string& id) -> caf::result<video_info> {
+      record_message(self->state.stats, self);
       return guarded<video_info>(db, [&]() -> caf::result<video_info> {
         auto row = self->state.store->find(id);
         if (!row)
@@ -83,6 +86,7 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
       });
     },
     [self](create_video_atom, video_info& video) -> caf::result<video_info> {
+      record_message(self->state.stats, self);
       return guarded<video_info>(db, [&]() -> caf::result<video_info> {
         self->state.store->insert(to_row(video));
         return video;
@@ -90,6 +94,7 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
     },
     [self](list_videos_atom,
            const video_query& q) -> caf::result<std::vector<video_info>> {
+      record_message(self->state.stats, self);
       return guarded<std::vector<video_info>>(db,
         [&]() -> caf::result<std::vector<video_info>> {
           persistence::video_filter f;
@@ -142,6 +147,7 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
     },
     [self](media_done_atom, const std::string& id,
            const media_facts& facts) -> caf::result<video_info> {
+      record_message(self->state.stats, self);
       return guarded<video_info>(db, [&]() -> caf::result<video_info> {
         persistence::media_update m{facts.ok,          facts.failure_reason,
                                     facts.duration_ms, facts.video_codec,
@@ -161,11 +167,13 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
     },
     [self](view_counted_atom, const std::string& video_id,
            const std::string& session_id) -> caf::result<bool> {
+      record_message(self->state.stats, self);
       return guarded<bool>(db, [&]() -> caf::result<bool> {
         return self->state.store->count_view(video_id, session_id);
       });
     },
     [self](resume_atom) -> caf::result<std::vector<video_info>> {
+      record_message(self->state.stats, self);
       return guarded<std::vector<video_info>>(db,
         [&]() -> caf::result<std::vector<video_info>> {
           std::vector<video_info> out;
@@ -175,6 +183,7 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
         });
     },
     [self](ping_atom) -> caf::result<bool> {
+      record_message(self->state.stats, self);
       return guarded<bool>(db, [&]() -> caf::result<bool> {
         self->state.store->ping();
         return true;

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "actors/common/actor_stats.hpp"
 #include "actors/catalog/catalog_rules.hpp"
 #include "actors/catalog/messages.hpp"
 #include "persistence/catalog/video_store.hpp"
@@ -11,6 +12,7 @@ namespace streamify::catalog {
 struct catalog_worker_state {
   std::shared_ptr<persistence::video_store> store;
   storage_paths paths;
+  actor_stats::handle stats;
   static inline const char* name = "catalog_worker";
 };
 

@@ -7,6 +7,7 @@
 #include "actors/catalog/messages.hpp"
 #include "actors/billing/messages.hpp"
 #include "actors/common/errc.hpp"
+#include "actors/common/inspector_messages.hpp"
 #include "actors/common/messages.hpp"
 #include "actors/streaming/messages.hpp"
 #include "actors/analytics/messages.hpp"
@@ -97,6 +98,18 @@ void add_message_types(caf::actor_system_config& cfg) {
     "streamify::persistence::platform_report");
   cfg.add_message_type<analytics::relayed_activity>(
     "streamify::analytics::relayed_activity");
+  // The operator's inspector (issue 13).
+  cfg.add_message_type<actor_sample>("streamify::actor_sample");
+  cfg.add_message_type<persistence::reconcile_report>(
+    "streamify::persistence::reconcile_report");
+  cfg.add_message_type<admin::peer_node>("streamify::admin::peer_node");
+  cfg.add_message_type<admin::node_info>("streamify::admin::node_info");
+  cfg.add_message_type<admin::actor_report>("streamify::admin::actor_report");
+  cfg.add_message_type<admin::session_sample>(
+    "streamify::admin::session_sample");
+  cfg.add_message_type<admin::session_samples>(
+    "streamify::admin::session_samples");
+  cfg.add_message_type<admin::wallet_report>("streamify::admin::wallet_report");
 }
 
 } // namespace streamify

@@ -39,6 +39,9 @@ const persistence::session_row& snapshot(self_ptr self) {
   r.playing = st.bill.playing;
   r.last_heartbeat_ms = st.bill.last_heartbeat_ms;
   r.last_seq = st.bill.last_seq;
+  st.stats.label("state", r.state);
+  st.stats.label("minutes_paid", std::to_string(r.minutes_paid));
+  st.stats.label("last_heartbeat_ms", std::to_string(r.last_heartbeat_ms));
   return r;
 }
 
@@ -314,20 +317,27 @@ session(self_ptr self, persistence::session_row row, bool resumed,
   st.last_saved_ms = resumed ? now_ms(self) : 0;
   st.published_state = to_string(st.bill.state);
   st.published_minutes = st.bill.minutes_paid;
+  st.stats = actor_stats::node().enroll("session", st.row.id);
+  st.stats.label("viewer", st.row.viewer_id);
+  st.stats.label("video", st.row.video_id);
+  snapshot(self);
   check_idle(self);
   return {
     [self](start_atom) -> caf::result<session_view> {
+      record_message(self->state.stats, self);
       auto rp = self->make_response_promise<session_view>();
       when_idle(self, [self, rp] { start(self, rp); });
       return rp;
     },
     [self](heartbeat_atom,
            heartbeat_request& req) -> caf::result<session_view> {
+      record_message(self->state.stats, self);
       auto rp = self->make_response_promise<session_view>();
       when_idle(self, [self, rp, req] { beat(self, req, rp); });
       return rp;
     },
     [self](end_atom) -> caf::result<session_view> {
+      record_message(self->state.stats, self);
       auto rp = self->make_response_promise<session_view>();
       when_idle(self, [self, rp]() mutable {
         if (self->state.bill.state != session_state::ended)
@@ -337,15 +347,18 @@ session(self_ptr self, persistence::session_row row, bool resumed,
       return rp;
     },
     [self](get_session_atom) -> caf::result<session_view> {
+      record_message(self->state.stats, self);
       return view(self);
     },
     [self](catalog::video_deleted_atom) {
+      record_message(self->state.stats, self);
       when_idle(self, [self] {
         if (self->state.bill.state != session_state::ended)
           finish(self, "video_deleted");
       });
     },
     [self](idle_check_atom) {
+      record_message(self->state.stats, self);
       when_idle(self, [self] { check_idle(self); });
     },
   };

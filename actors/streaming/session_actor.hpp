@@ -8,6 +8,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/common/actor_stats.hpp"
 #include "actors/common/clock.hpp"
 #include "actors/streaming/billing_rules.hpp"
 #include "actors/streaming/messages.hpp"
@@ -44,6 +45,7 @@ struct session_actor_state {
   int64_t last_saved_ms = 0;
   std::string published_state; // as last reported to the role
   int64_t published_minutes = 0;
+  actor_stats::handle stats; // state, minutes_paid, last_heartbeat_ms labels
   static inline const char* name = "session";
 };
 

@@ -53,8 +53,11 @@ session_store_actor::behavior_type session_store_worker(
   session_store_actor::stateful_pointer<session_store_worker_state> self,
   std::shared_ptr<persistence::session_store> store) {
   self->state.store = std::move(store);
+  self->state.stats
+    = actor_stats::node().enroll("session_store", std::to_string(self->id()));
   return {
     [self](save_atom, persistence::session_row& row) -> caf::result<bool> {
+      record_message(self->state.stats, self);
       return guarded<bool>(db, [&]() -> caf::result<bool> {
         self->state.store->save(row);
         return true;
@@ -62,6 +65,7 @@ session_store_actor::behavior_type session_store_worker(
     },
     [self](find_atom, std::string& id)
       -> caf::result<persistence::session_row> {
+      record_message(self->state.stats, self);
       return guarded<persistence::session_row>(db,
         [&]() -> caf::result<persistence::session_row> {
           auto row = self->state.store->find(id);
@@ -72,6 +76,7 @@ session_store_actor::behavior_type session_store_worker(
         });
     },
     [self](history_atom, history_request& req) -> caf::result<history_page> {
+      record_message(self->state.stats, self);
       return guarded<history_page>(db, [&]() -> caf::result<history_page> {
         bool bad = false;
         auto before = decode_cursor(req.cursor, bad);
@@ -92,6 +97,7 @@ session_store_actor::behavior_type session_store_worker(
       });
     },
     [self](ping_atom) -> caf::result<bool> {
+      record_message(self->state.stats, self);
       return guarded<bool>(db, [&]() -> caf::result<bool> {
         self->state.store->ping();
         return true;

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "actors/common/actor_stats.hpp"
 #include "actors/streaming/messages.hpp"
 #include "persistence/streaming/session_store.hpp"
 
@@ -9,6 +10,7 @@ namespace streamify::streaming {
 
 struct session_store_worker_state {
   std::shared_ptr<persistence::session_store> store;
+  actor_stats::handle stats;
   static inline const char* name = "session_store_worker";
 };
 

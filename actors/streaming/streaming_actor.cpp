@@ -235,6 +235,7 @@ streaming_role(self_ptr self, streaming_settings settings, caf::actor billing,
   st.catalog = std::move(catalog);
   st.stores = std::move(stores);
   st.clk = std::move(clk);
+  st.stats = actor_stats::node().enroll("streaming", "streaming");
   for (auto& w : st.stores)
     self->link_to(w); // the workers end with the role
   // A session that stops (after its end, or on an error) is forgotten; any
@@ -260,9 +261,13 @@ streaming_role(self_ptr self, streaming_settings settings, caf::actor billing,
   for (auto& row : live_rows)
     spawn_session(self, std::move(row), true);
   return {
-    [self](start_atom, start_request& req) { return start(self, req); },
+    [self](start_atom, start_request& req) {
+      record_message(self->state.stats, self);
+      return start(self, req);
+    },
     [self](heartbeat_atom,
            heartbeat_request& req) -> caf::result<session_view> {
+      record_message(self->state.stats, self);
       auto id = req.session_id;
       auto viewer = req.viewer_id;
       return on_session(self, id, &viewer, heartbeat_atom::value,
@@ -270,25 +275,31 @@ streaming_role(self_ptr self, streaming_settings settings, caf::actor billing,
     },
     [self](end_atom, std::string& id,
            std::string& viewer) -> caf::result<session_view> {
+      record_message(self->state.stats, self);
       return on_session(self, id, &viewer, end_atom::value);
     },
     [self](get_session_atom, std::string& id,
            std::string& viewer) -> caf::result<session_view> {
+      record_message(self->state.stats, self);
       return on_session(self, id, &viewer, get_session_atom::value);
     },
     [self](get_session_atom, std::string& id) -> caf::result<session_view> {
+      record_message(self->state.stats, self);
       return on_session(self, id, nullptr, get_session_atom::value);
     },
     [self](history_atom, history_request& req) -> caf::result<history_page> {
+      record_message(self->state.stats, self);
       return self->delegate(any_store(self), history_atom::value,
                             std::move(req));
     },
     [self](catalog::video_deleted_atom, std::string& video_id) {
+      record_message(self->state.stats, self);
       for (auto& [id, s] : self->state.sessions)
         if (s.video_id == video_id)
           self->send(s.handle, catalog::video_deleted_atom::value);
     },
     [self](session_ended_atom, session_view& v) {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       forget(self, v.id);
       if (st.recently_ended.size() >= st.settings.ended_cache_limit)
@@ -296,6 +307,7 @@ streaming_role(self_ptr self, streaming_settings settings, caf::actor billing,
       st.recently_ended[v.id] = std::move(v);
     },
     [self](subscribe_atom, entitlement_listener& listener) {
+      record_message(self->state.stats, self);
       auto& ls = self->state.listeners;
       if (!listener || std::find(ls.begin(), ls.end(), listener) != ls.end())
         return;
@@ -303,10 +315,12 @@ streaming_role(self_ptr self, streaming_settings settings, caf::actor billing,
       ls.push_back(std::move(listener));
     },
     [self](session_changed_atom, entitlement_update& update) {
+      record_message(self->state.stats, self);
       for (auto& l : self->state.listeners)
         self->send(l, session_changed_atom::value, update);
     },
     [self](status_atom) -> caf::result<role_status> {
+      record_message(self->state.stats, self);
       auto& st = self->state;
       role_status status{"streaming", false, "", {}};
       status.gauges = {

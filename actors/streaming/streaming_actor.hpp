@@ -48,6 +48,7 @@ struct streaming_state {
   std::unordered_map<std::string, keyed_start> keyed_starts; // viewer|key
   std::vector<entitlement_listener> listeners; // the gateways' caches
   int64_t started_total = 0;
+  actor_stats::handle stats;
   static inline const char* name = "streaming";
 };
 

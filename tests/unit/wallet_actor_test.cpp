@@ -264,6 +264,24 @@ CAF_TEST(idle wallets passivate and reload from the ledger) {
   CAF_CHECK_EQUAL(store->claim("viewer").owner_epoch, claim.owner_epoch + 2);
 }
 
+CAF_TEST(an operator passivates a resident wallet at once) {
+  deposit("viewer", 300, "d1");
+  CAF_REQUIRE(charge(minute(0)));
+  CAF_CHECK(actor_stats::node().contains("wallet", "viewer"));
+  auto absent = call<bool>(passivate_atom::value, std::string{"nobody"});
+  CAF_REQUIRE(absent);
+  CAF_CHECK(!*absent);
+  auto asked = call<bool>(passivate_atom::value, std::string{"viewer"});
+  CAF_REQUIRE(asked);
+  CAF_CHECK(*asked);
+  CAF_CHECK_EQUAL(router().state.wallets.size(), 0u);
+  CAF_CHECK(!actor_stats::node().contains("wallet", "viewer"));
+  auto r = charge(minute(1));
+  CAF_REQUIRE(r);
+  CAF_CHECK_EQUAL(r->balance_cents, 100);
+  CAF_CHECK_EQUAL(router().state.wallets_spawned, 2);
+}
+
 CAF_TEST(a wallet never passivates with a write in flight) {
   deposit("viewer", 300, "d1");
   auto w = dynamic_cast<caf::resumable*>(
