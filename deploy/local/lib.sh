@@ -240,16 +240,45 @@ streamify_pg_createdbs() (
   done
 )
 
-# streamify_jwt_secret DATA_DIR — prints DATA_DIR/jwt-secret, creating it once.
-streamify_jwt_secret() (
-  if (( $# != 1 )); then streamify_log "usage: streamify_jwt_secret DATA_DIR"; return 2; fi
-  local file=$1/jwt-secret
+# streamify_secret DATA_DIR NAME — prints DATA_DIR/NAME, a random secret made
+# the first time and readable by its owner only.
+streamify_secret() (
+  if (( $# != 2 )); then streamify_log "usage: streamify_secret DATA_DIR NAME"; return 2; fi
+  local file=$1/$2
   if [[ ! -s $file ]]; then
     mkdir -p "$1" || return 1
     umask 077
     openssl rand -hex 32 >"$file.tmp" && mv "$file.tmp" "$file" || return 1
   fi
   chmod 600 "$file" && cat "$file"
+)
+
+# streamify_node_ini DATA_DIR PG_PORT — writes DATA_DIR/node.ini (owner only)
+# with the secrets (JWT, admin) and the five database URLs, so they stay off
+# the command line (ps); prints its path.
+streamify_node_ini() (
+  if (( $# != 2 )); then streamify_log "usage: streamify_node_ini DATA_DIR PG_PORT"; return 2; fi
+  local data_dir=$1 port=$2 ini=$1/node.ini
+  url() { streamify_pg_url "$port" "streamify_$1"; }
+  umask 077
+  cat >"$ini" <<INI || return 1
+[auth]
+jwt-secret="$(streamify_secret "$data_dir" jwt-secret)"
+database-url="$(url auth)"
+[catalog]
+database-url="$(url video)"
+[streaming]
+database-url="$(url streaming)"
+[billing]
+database-url="$(url billing)"
+[analytics]
+database-url="$(url analytics)"
+[storage]
+data-dir="$data_dir"
+[admin]
+secret="$(streamify_secret "$data_dir" admin-secret)"
+INI
+  echo "$ini"
 )
 
 # ---------------------------------------------------------------------------
