@@ -8,12 +8,12 @@
 
 namespace streamify::node {
 
-admin_worker_actor::behavior_type admin_worker() {
+admin_worker_actor::behavior_type admin_worker(std::string billing_db) {
   return {
-    [](admin::reconcile_atom, const std::string& url)
+    [billing_db](admin::reconcile_atom)
       -> caf::result<persistence::reconcile_report> {
       try {
-        return persistence::reconcile_ledger(url);
+        return persistence::reconcile_ledger(billing_db);
       } catch (const std::exception& e) {
         return fail(errc::unavailable, "ledger_unreachable",
                     std::string{"cannot check the ledger: "} + e.what());

@@ -230,7 +230,8 @@ inspector(self_ptr self, inspector_settings settings, inspector_roles roles,
   st.clk = std::move(clk);
   st.started = std::chrono::steady_clock::now();
   st.stats = actor_stats::node().enroll("inspector", st.settings.name);
-  st.worker = self->spawn<caf::detached + caf::linked>(admin_worker);
+  st.worker = self->spawn<caf::detached + caf::linked>(admin_worker,
+                                                      st.settings.billing_db);
   return {
     [self](admin::node_info_atom, const std::string& secret,
            bool probe_peers) -> caf::result<admin::node_info> {
@@ -272,7 +273,7 @@ inspector(self_ptr self, inspector_settings settings, inspector_roles roles,
       auto rp = self->make_response_promise<persistence::reconcile_report>();
       self
         ->request(st.worker, st.settings.reconcile_timeout,
-                  admin::reconcile_atom::value, st.settings.billing_db)
+                  admin::reconcile_atom::value)
         .then([rp](persistence::reconcile_report& r) mutable { rp.deliver(r); },
               [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;

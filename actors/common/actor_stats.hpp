@@ -84,10 +84,13 @@ private:
 };
 
 // Records one handled message of `self` (any scheduled actor) from inside
-// its handler, where reading its own mailbox is safe.
+// its handler.
 template <class Self>
 void record_message(actor_stats::handle& stats, Self* self) {
-  stats.record(self->mailbox().size());
+  // Not mailbox().size(): that fetches from the inbox into the queue the
+  // actor is iterating right now (undefined behaviour inside a handler).
+  // What the queue holds is what the actor took in and has not handled yet.
+  stats.record(self->mailbox().queue().total_task_size());
 }
 
 } // namespace streamify
