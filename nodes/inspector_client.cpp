@@ -48,10 +48,10 @@ std::vector<cluster_node> inspector_client::discover(const std::string& host,
                                                      uint16_t port) {
   std::vector<cluster_node> nodes;
   std::map<std::string, size_t> by_endpoint; // admin and cluster endpoints
-  std::deque<std::string> todo{host + ":" + std::to_string(port)};
-  while (!todo.empty()) {
-    auto endpoint = todo.front();
-    todo.pop_front();
+  std::deque<std::string> to_visit{host + ":" + std::to_string(port)};
+  while (!to_visit.empty()) {
+    auto endpoint = to_visit.front();
+    to_visit.pop_front();
     if (by_endpoint.count(endpoint))
       continue;
     cluster_node n;
@@ -82,7 +82,7 @@ std::vector<cluster_node> inspector_client::discover(const std::string& host,
       nodes.push_back(n);
     for (const auto& peer : info.peers) {
       if (peer.reachable && !peer.admin_endpoint.empty()) {
-        todo.push_back(peer.admin_endpoint);
+        to_visit.push_back(peer.admin_endpoint);
       } else if (!by_endpoint.count(peer.cluster_endpoint)) {
         cluster_node lost;
         lost.name = peer.cluster_endpoint

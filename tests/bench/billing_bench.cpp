@@ -41,9 +41,12 @@
 #include "actors/common/message_types.hpp"
 #include "persistence/billing/ledger_repository.hpp"
 #include "persistence/common/migrations.hpp"
+#include "tests/bench/billing_pgbench.hpp"
 
 using namespace streamify;
 using namespace streamify::billing;
+using streamify::bench::pgbench_charges;
+using streamify::bench::pgbench_rates;
 
 namespace {
 
@@ -322,138 +325,6 @@ run_result drive(caf::actor_system& sys, const billing_actor& role,
   return r;
 }
 
-std::string run_capture(const std::string& cmd) {
-  std::string out;
-  if (auto* p = ::popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    while (auto n = std::fread(buf, 1, sizeof(buf), p))
-      out.append(buf, n);
-    ::pclose(p);
-  }
-  return out;
-}
-
-double parse_tps(const std::string& out) {
-  auto pos = out.find("tps = ");
-  if (pos == std::string::npos)
-    return -1;
-  return std::stod(out.substr(pos + 6));
-}
-
-std::string pgbench_bin() {
-  for (const char* p : {"/usr/lib/postgresql/15/bin/pgbench", "/usr/bin/pgbench"})
-    if (::access(p, X_OK) == 0)
-      return p;
-  return "pgbench";
-}
-
-// pgbench on a database of its own with the ledger schema: the statements of
-// one charge (conditional debit, two credits, transaction, three entries,
-// outbox row) as one transaction per charge, and as one set-based
-// transaction per 100 charges like the writer's batches.
-void pgbench(const options& o, const std::string& url, double& single,
-             double& batched) {
-  single = batched = -1;
-  {
-    pqxx::connection c{url};
-    pqxx::work txn{c};
-    txn.exec("INSERT INTO accounts (id, kind, balance_cents)"
-             " SELECT 'pv' || g, 'user', 1000000000 FROM generate_series(1, "
-             + std::to_string(o.wallets) + ") g");
-    txn.exec("INSERT INTO accounts (id, kind) SELECT 'pc' || g, 'user'"
-             " FROM generate_series(1, " + std::to_string(o.creators) + ") g");
-    txn.commit();
-  }
-  auto dir = std::string{"/tmp/streamify-pgbench-"} + std::to_string(::getpid());
-  std::string mk = "mkdir -p " + dir;
-  std::system(mk.c_str());
-  auto w = std::to_string(o.wallets);
-  auto c = std::to_string(o.creators);
-  {
-    std::ofstream f{dir + "/single.sql"};
-    f << "\\set v random(1, " << w << ")\n"
-      << "\\set c random(1, " << c << ")\n"
-      << "BEGIN;\n"
-      << "UPDATE accounts SET balance_cents = balance_cents - 10, spent_cents"
-         " = spent_cents + 10 WHERE id = 'pv' || :v AND balance_cents >= 10"
-         " AND owner_epoch = 0;\n"
-      << "UPDATE accounts SET balance_cents = balance_cents + 8, earned_cents"
-         " = earned_cents + 8 WHERE id = 'pc' || :c;\n"
-      << "UPDATE accounts SET balance_cents = balance_cents + 2 WHERE id ="
-         " 'platform:revenue';\n"
-      << "WITH t AS (INSERT INTO ledger_transactions (id, key, kind,"
-         " subject_id, fingerprint, amount_cents, counterparty_id, session_id,"
-         " minute_index, subject_balance_after_cents, creator_cents,"
-         " fee_cents, created_at) VALUES (md5(random()::text), 'k' ||"
-         " md5(random()::text), 'charge', 'pv' || :v, 'fp', 10, 'pc' || :c,"
-         " 's', 0, 0, 8, 2, now()) ON CONFLICT (key) DO NOTHING RETURNING id),"
-         " e AS (INSERT INTO ledger_entries (transaction_id, account_id, kind,"
-         " amount_cents, balance_after_cents) SELECT t.id, x.a, x.k, x.m, 0"
-         " FROM t, (VALUES ('pv' || :v, 'charge', -10), ('pc' || :c,"
-         " 'earning', 8), ('platform:revenue', 'fee', 2)) AS x(a, k, m))"
-         " INSERT INTO outbox (transaction_id, kind, user_id, amount_cents,"
-         " creator_cents, fee_cents, created_at) SELECT id, 'charge',"
-         " 'pv' || :v, 10, 8, 2, now() FROM t;\n"
-      << "END;\n";
-  }
-  {
-    std::ofstream f{dir + "/batch.sql"};
-    f << "\\set v random(1, " << w << ")\n"
-      << "BEGIN;\n"
-      << "SELECT id FROM accounts WHERE id = ANY(ARRAY(SELECT 'pv' || ((:v +"
-         " g) % " << w << " + 1) FROM generate_series(1, 100) g) ||"
-         " ARRAY(SELECT 'pc' || g FROM generate_series(1, " << c << ") g) ||"
-         " ARRAY['platform:revenue']) ORDER BY id FOR UPDATE;\n"
-      << "WITH t AS (INSERT INTO ledger_transactions (id, key, kind,"
-         " subject_id, fingerprint, amount_cents, counterparty_id, session_id,"
-         " minute_index, subject_balance_after_cents, creator_cents,"
-         " fee_cents, created_at) SELECT md5(random()::text), 'k' ||"
-         " md5(random()::text), 'charge', 'pv' || ((:v + g) % " << w
-      << " + 1), 'fp', 10, 'pc' || (g % " << c << " + 1), 's', 0, 0, 8, 2,"
-         " now()"
-         " FROM generate_series(1, 100) g ON CONFLICT (key) DO NOTHING"
-         " RETURNING id, subject_id, counterparty_id),"
-         " e AS (INSERT INTO ledger_entries (transaction_id, account_id, kind,"
-         " amount_cents, balance_after_cents) SELECT t.id, x.a, x.k, x.m, 0"
-         " FROM t, LATERAL (VALUES (t.subject_id, 'charge', -10),"
-         " (t.counterparty_id, 'earning', 8), ('platform:revenue', 'fee', 2))"
-         " AS x(a, k, m))"
-         " INSERT INTO outbox (transaction_id, kind, user_id, amount_cents,"
-         " creator_cents, fee_cents, created_at) SELECT id, 'charge',"
-         " subject_id, 10, 8, 2, now() FROM t;\n"
-      << "UPDATE accounts a SET balance_cents = a.balance_cents + v.d,"
-         " spent_cents = a.spent_cents + v.s FROM (SELECT 'pv' || ((:v + g) % "
-      << w << " + 1) AS id, sum(-10) AS d, sum(10) AS s FROM"
-         " generate_series(1, 100) g GROUP BY 1) v WHERE a.id = v.id AND"
-         " a.balance_cents + v.d >= 0;\n"
-      << "UPDATE accounts a SET balance_cents = a.balance_cents + v.d,"
-         " earned_cents = a.earned_cents + v.d FROM (SELECT 'pc' || (g % "
-      << c << " + 1) AS id, sum(8) AS d FROM generate_series(1, 100) g GROUP"
-         " BY 1) v WHERE a.id = v.id;\n"
-      << "UPDATE accounts SET balance_cents = balance_cents + 200 WHERE id ="
-         " 'platform:revenue';\n"
-      << "END;\n";
-  }
-  auto secs = std::to_string(o.pgbench_seconds);
-  auto base = pgbench_bin() + " -n -T " + secs + " ";
-  auto out1 = run_capture(base + "-c 32 -j 2 -f " + dir + "/single.sql '" + url
-                          + "' 2>&1");
-  single = parse_tps(out1);
-  if (single < 0)
-    std::cerr << "pgbench (one charge per transaction) failed:\n"
-              << out1.substr(0, 2000) << "\n";
-  auto out2 = run_capture(base + "-c 2 -j 2 -f " + dir + "/batch.sql '" + url
-                          + "' 2>&1");
-  batched = parse_tps(out2);
-  if (batched < 0)
-    std::cerr << "pgbench (100 charges per transaction) failed:\n"
-              << out2.substr(0, 2000) << "\n";
-  else
-    batched *= 100;
-  std::string rm = "rm -rf " + dir;
-  std::system(rm.c_str());
-}
-
 struct bench_config : caf::actor_system_config {
   bench_config() {
     streamify::add_message_types(*this);
@@ -529,10 +400,9 @@ int main(int argc, char** argv) {
       caf::anon_send_exit(role, caf::exit_reason::user_shutdown);
     }
     auto report = persistence::reconcile_ledger(url);
-    double single = -1;
-    double batched = -1;
+    pgbench_rates pg;
     if (o.pgbench_seconds > 0)
-      pgbench(o, pgb_url, single, batched);
+      pg = pgbench_charges(pgb_url, o.wallets, o.creators, o.pgbench_seconds);
     auto& g = status.gauges;
     double rate = r.ok / r.seconds;
     double avg_batch = g["ledger_batches_total"] > 0
@@ -572,10 +442,10 @@ int main(int argc, char** argv) {
     if (o.pgbench_seconds > 0) {
       std::printf("  pgbench, same SQL, one charge per transaction, 32 "
                   "connections: %.0f charges/s\n",
-                  single);
+                  pg.single);
       std::printf("  pgbench, same SQL, 100 charges per transaction, 2 "
                   "connections: %.0f charges/s\n",
-                  batched);
+                  pg.batched);
     }
     bool all = r.ok == o.charges && warm.ok == o.wallets;
     std::printf("result: %s (reconcile %s, %s, rate %s)\n",
