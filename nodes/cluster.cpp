@@ -4,10 +4,10 @@
 #include <stdexcept>
 
 #include <caf/actor_system.hpp>
-#include <caf/io/middleman.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
+#include "nodes/node_links.hpp"
 #include "nodes/role_host.hpp"
 
 namespace streamify::node {
@@ -53,14 +53,15 @@ void cluster_membership::publish(
   if (cfg_.cluster_port <= 0)
     return;
   host_ = sys_.spawn(role_host, hosted);
-  auto port = sys_.middleman().publish(
-    host_, static_cast<uint16_t>(cfg_.cluster_port), cfg_.cluster_bind.c_str(),
-    true);
+  auto port = publish_link(sys_, host_,
+                           static_cast<uint16_t>(cfg_.cluster_port),
+                           cfg_.cluster_bind);
   if (!port)
     throw std::runtime_error("cannot publish on " + cfg_.cluster_bind + ":"
                              + std::to_string(cfg_.cluster_port) + ": "
                              + sys_.render(port.error()));
-  spdlog::info("cluster: roles published on {}:{}", cfg_.cluster_bind, *port);
+  spdlog::info("cluster: roles published on {}:{}{}", cfg_.cluster_bind, *port,
+               cfg_.cluster_tls ? " (TLS)" : "");
 }
 
 void cluster_membership::stop() {

@@ -6,13 +6,13 @@
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
-#include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 #include <caf/node_id.hpp>
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/common/errc.hpp"
 #include "nodes/cluster_messages.hpp"
+#include "nodes/node_links.hpp"
 #include "nodes/inspector_views.hpp"
 
 namespace streamify::node {
@@ -82,7 +82,7 @@ void probe(self_ptr self, std::shared_ptr<peer_probe> p, size_t index,
     p->done();
   };
   self
-    ->request(self->system().middleman().actor_handle(), timeout,
+    ->request(link_dialer(self->system()), timeout,
               caf::connect_atom::value, host, port)
     .then(
       [self, p, index, timeout, secret,

@@ -138,7 +138,11 @@ node_config::node_config() {
          "seconds one attempt to reach a peer's role may take")
     .add(cluster_retry_max_ms, "retry-max-ms",
          "longest wait in milliseconds between attempts to reach a lost role "
-         "(the wait doubles from 100 ms)");
+         "(the wait doubles from 100 ms)")
+    .add(cluster_tls, "tls",
+         "TLS on every cluster link, published and dialled, checked against "
+         "openssl.cafile with openssl.certificate and openssl.key (the node "
+         "refuses to start without them)");
   opt_group{custom_options_, "admin"}
     .add(admin_port, "port",
          "port of the admin endpoint actor-inspector connects to (0: off)")

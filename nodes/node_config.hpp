@@ -110,6 +110,8 @@ public:
   std::string cluster_peers;
   int64_t cluster_connect_timeout = 3;
   int64_t cluster_retry_max_ms = 2000;
+  // TLS node links (nodes/node_links.hpp) with CAF's openssl.* options.
+  bool cluster_tls = false;
 
   // The operator's admin endpoint (nodes/inspector_actor.hpp).
   int64_t admin_port = 0;

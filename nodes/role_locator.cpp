@@ -5,7 +5,6 @@
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
-#include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 #include <caf/node_id.hpp>
 #include <caf/response_promise.hpp>
@@ -14,6 +13,7 @@
 
 #include "actors/common/errc.hpp"
 #include "nodes/cluster_messages.hpp"
+#include "nodes/node_links.hpp"
 
 namespace streamify::node {
 
@@ -55,7 +55,7 @@ void acquire(self_ptr self) {
   st.acquiring = true;
   auto timeout = st.settings.connect_timeout;
   self
-    ->request(self->system().middleman().actor_handle(), timeout,
+    ->request(link_dialer(self->system()), timeout,
               caf::connect_atom::value, st.where.host, st.where.port)
     .then(
       [self, timeout](const caf::node_id&, caf::strong_actor_ptr& node,

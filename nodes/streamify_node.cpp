@@ -6,7 +6,6 @@
 #include <thread>
 
 #include <caf/actor_system.hpp>
-#include <caf/io/middleman.hpp>
 #include <caf/send.hpp>
 #include <sodium.h>
 #include <spdlog/async.h>
@@ -17,6 +16,8 @@
 #include "nodes/admin_endpoint.hpp"
 #include "nodes/cluster.hpp"
 #include "nodes/node_config.hpp"
+#include "nodes/node_links.hpp"
+#include "nodes/openssl_error_queue.hpp"
 #include "nodes/roles.hpp"
 
 using namespace streamify;
@@ -85,8 +86,15 @@ int run(node::node_config& cfg) {
     spdlog::error("admin.secret is required with admin.port");
     return 2;
   }
-  if (node::clustered(cfg) || cfg.admin_port > 0)
-    cfg.load<caf::io::middleman>();
+  if (auto problem = node::prepare_links(cfg); !problem.empty()) {
+    spdlog::error("{}", problem);
+    return 2;
+  }
+  if (cfg.cluster_tls && !node::ssl_io_clears_error_queue()) {
+    spdlog::error("cluster.tls: this build does not wrap SSL_read/SSL_write "
+                  "(nodes/openssl_error_queue.cpp), so TLS links would flap");
+    return 2;
+  }
   auto clk = std::make_shared<system_clock>();
   caf::actor_system sys{cfg};
   std::vector<caf::actor> started;
