@@ -18,7 +18,8 @@ std::vector<std::string> cluster_roles() {
   return roles;
 }
 
-test_cluster::test_cluster(std::vector<std::string> extra_args) {
+test_cluster::test_cluster(std::vector<std::string> extra_args,
+                           const args_for_role& node_args) {
   data_dir_ = std::filesystem::temp_directory_path()
               / ("streamify-cluster-" + std::to_string(::getpid()));
   std::filesystem::create_directories(data_dir_);
@@ -26,16 +27,18 @@ test_cluster::test_cluster(std::vector<std::string> extra_args) {
   extra_args.push_back("--access-log=off");
   auto roles = cluster_roles();
   std::map<std::string, int> ports;
-  std::string peers;
   for (const auto& role : roles) {
     ports[role] = free_port();
-    peers += (peers.empty() ? "" : ",") + role + "@127.0.0.1:"
-             + std::to_string(ports[role]);
+    peers_ += (peers_.empty() ? "" : ",") + role + "@127.0.0.1:"
+              + std::to_string(ports[role]);
   }
   auto args_for = [&](const std::string& role) {
     auto args = extra_args;
     args.push_back("--roles=" + role);
-    args.push_back("--cluster.peers=" + peers);
+    args.push_back("--cluster.peers=" + peers_);
+    if (node_args)
+      for (auto& arg : node_args(role))
+        args.push_back(std::move(arg));
     return args;
   };
   for (const auto& role : roles)

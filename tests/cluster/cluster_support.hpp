@@ -23,16 +23,24 @@ std::vector<std::string> cluster_roles();
 
 class test_cluster {
 public:
-  explicit test_cluster(std::vector<std::string> extra_args);
+  // Every node gets `extra_args`, then what `node_args` gives for its role
+  // ("gateway" for the gateway node).
+  using args_for_role
+    = std::function<std::vector<std::string>(const std::string& role)>;
+  explicit test_cluster(std::vector<std::string> extra_args,
+                        const args_for_role& node_args = {});
   ~test_cluster();
 
   test_node& gateway() { return *gateway_; }
   test_node& node(const std::string& role) { return *nodes_.at(role); }
   const test_databases& databases() const { return dbs_; }
+  // The --cluster.peers value every node was given.
+  const std::string& peers() const { return peers_; }
 
 private:
   test_databases dbs_;
   std::string data_dir_;
+  std::string peers_;
   std::map<std::string, std::unique_ptr<test_node>> nodes_;
   std::unique_ptr<test_node> gateway_;
 };

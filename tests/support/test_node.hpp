@@ -62,6 +62,7 @@ public:
   test_node& operator=(const test_node&) = delete;
 
   int port() const { return port_; }
+  int cluster_port() const { return how_.cluster_port; }
   std::string log() const;
   // SIGTERM and wait; returns the exit status.
   int stop();
