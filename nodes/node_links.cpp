@@ -32,8 +32,8 @@ std::string tls_files_problem(const node_config& cfg) {
     if (!std::ifstream{*path})
       return std::string{option} + ": cannot read '" + *path + "'";
   }
-  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx{SSL_CTX_new(TLS_method()),
-                                                        SSL_CTX_free};
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx{
+    SSL_CTX_new(TLS_method()), SSL_CTX_free};
   if (!cfg.openssl_passphrase.empty())
     SSL_CTX_set_default_passwd_cb_userdata(
       ctx.get(), const_cast<char*>(cfg.openssl_passphrase.c_str()));

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -41,15 +42,18 @@ std::string make_certs(const std::string& dir,
   return dir;
 }
 
+// A node's TLS options: its certificate and key from `dir`, the CA it
+// trusts from `ca_dir`.
 std::vector<std::string> tls_args(const std::string& dir,
-                                  const std::string& node) {
-  return {"--cluster.tls", "--openssl.cafile=" + dir + "/ca.pem",
+                                  const std::string& node,
+                                  const std::string& ca_dir) {
+  return {"--cluster.tls", "--openssl.cafile=" + ca_dir + "/ca.pem",
           "--openssl.certificate=" + dir + "/" + node + ".pem",
           "--openssl.key=" + dir + "/" + node + ".key"};
 }
 
 // The cluster's CA with one certificate per node, and a CA of the same shape
-// the cluster does not know.
+// the cluster does not know, in a folder removed at the end.
 struct cert_dirs {
   std::string root = std::filesystem::temp_directory_path()
                      / ("streamify-tls-" + std::to_string(::getpid()));
@@ -67,7 +71,7 @@ struct cert_dirs {
   }
   test_cluster::args_for_role for_cluster() const {
     return [dir = cluster](const std::string& role) {
-      return tls_args(dir, role);
+      return tls_args(dir, role, dir);
     };
   }
 };
@@ -99,7 +103,8 @@ size_t links_lost(test_cluster& cluster, const std::string& except = "") {
     std::istringstream in{node->log()};
     for (std::string line; std::getline(in, line);)
       if (line.find("cluster: lost") != std::string::npos
-          && (except.empty() || line.find("lost " + except + " ") == std::string::npos)) {
+          && (except.empty()
+              || line.find("lost " + except + " ") == std::string::npos)) {
         CAF_MESSAGE(line);
         ++n;
       }
@@ -128,13 +133,12 @@ std::string handshake(const cert_dirs& certs, int port) {
     + dir + "/gateway.key' -verify_return_error </dev/null 2>&1");
 }
 
-// A 2-minute clip, longer than the test plays.
-std::string clip() {
-  auto path = std::filesystem::temp_directory_path()
-              / ("streamify-tls-" + std::to_string(::getpid()) + ".mp4");
+// A 2-minute clip in `dir`, longer than the test plays.
+std::string clip(const std::string& dir) {
+  auto path = dir + "/clip.mp4";
   auto cmd = "ffmpeg -loglevel error -nostdin -y -f lavfi -i "
              "testsrc=duration=120:size=160x120:rate=2 -c:v libx264 -preset "
-             "ultrafast -pix_fmt yuv420p '" + path.string() + "'";
+             "ultrafast -pix_fmt yuv420p '" + path + "'";
   if (std::system(cmd.c_str()) != 0)
     throw std::runtime_error("ffmpeg could not make the test clip");
   return path;
@@ -157,7 +161,7 @@ CAF_TEST(a TLS cluster serves viewers and keeps its links) {
   }
 
   auto creator = token_of(sign_up(gw, "creator"));
-  auto video = upload(gw, creator, price, clip());
+  auto video = upload(gw, creator, price, clip(certs.root));
   std::vector<std::unique_ptr<player>> players;
   for (int i = 0; i < 3; ++i) {
     auto viewer = token_of(sign_up(gw));
@@ -220,7 +224,7 @@ CAF_TEST(nodes without a certificate of the cluster CA cannot join) {
   auto& dbs = cluster.databases();
   CAF_REQUIRE_EQUAL(gw.get("/health/ready").status, 200);
   auto creator = token_of(sign_up(gw, "creator"));
-  auto video = upload(gw, creator, price, clip());
+  auto video = upload(gw, creator, price, clip(certs.root));
   auto viewer = token_of(sign_up(gw));
   deposit(gw, viewer, 10'000);
   auto s = gw.post("/api/sessions", {{"video_id", video}}, viewer);
@@ -236,7 +240,10 @@ CAF_TEST(nodes without a certificate of the cluster CA cannot join) {
   genuine.signal(SIGKILL);
   CAF_REQUIRE(poll_until(5s, unavailable));
   const std::pair<std::string, std::vector<std::string>> outsiders[] = {
-    {"a certificate of another CA", tls_args(certs.rogue, role)},
+    // It trusts the cluster's CA (ca.pem is no secret): only its own
+    // certificate gives it away.
+    {"a certificate of another CA",
+     tls_args(certs.rogue, role, certs.cluster)},
     {"no TLS at all", {}},
   };
   for (const auto& [what, args] : outsiders) {
