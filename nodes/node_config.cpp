@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <caf/atom.hpp>
+#include <caf/config_option.hpp>
 #include <caf/timespan.hpp>
 
 #include "actors/common/message_types.hpp"
@@ -157,6 +158,35 @@ node_config::node_config() {
   set("middleman.heartbeat-interval",
       caf::timespan{std::chrono::milliseconds(500)});
   set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
+}
+
+caf::error node_config::parse_command_line(int argc, char** argv) {
+  string_list args;
+  std::vector<std::string> off;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto eq = arg.find('=');
+    if (arg.compare(0, 2, "--") == 0 && eq != std::string::npos) {
+      auto name = arg.substr(2, eq - 2);
+      auto value = arg.substr(eq + 1);
+      auto opt = custom_options_.cli_long_name_lookup(name);
+      if (opt != nullptr && opt->is_flag()
+          && (value == "true" || value == "false")) {
+        if (value == "true")
+          args.push_back("--" + name);
+        else
+          off.emplace_back(opt->full_name().begin(), opt->full_name().end());
+        continue;
+      }
+    }
+    args.push_back(std::move(arg));
+  }
+  if (auto err = parse(std::move(args)))
+    return err;
+  // After the INI file, which the command line overrides.
+  for (const auto& name : off)
+    set(name, false);
+  return caf::none;
 }
 
 std::vector<std::string> node_config::hosted_roles(std::string& error) const {

@@ -22,6 +22,11 @@ class node_config : public caf::actor_system_config {
 public:
   node_config();
 
+  // parse(argc, argv), except that a bool option also takes =true and
+  // =false on the command line (--cluster.tls=true), which CAF 0.17 refuses
+  // (it knows the bare flag only).
+  caf::error parse_command_line(int argc, char** argv);
+
   // The roles to host, `all` expanded; empty plus an error text when unknown.
   std::vector<std::string> hosted_roles(std::string& error) const;
 

@@ -188,7 +188,7 @@ int run(node::node_config& cfg) {
 
 int main(int argc, char** argv) {
   node::node_config cfg;
-  if (auto err = cfg.parse(argc, argv)) {
+  if (auto err = cfg.parse_command_line(argc, argv)) {
     std::cerr << "error: " << cfg.render(err) << '\n';
     return 2;
   }
