@@ -108,6 +108,7 @@ public:
   std::string cluster_bind = "127.0.0.1";
   int64_t cluster_port = 0;
   std::string cluster_peers;
+  std::string cluster_advertise;
   int64_t cluster_connect_timeout = 3;
   int64_t cluster_retry_max_ms = 2000;
 
@@ -116,6 +117,11 @@ public:
   std::string admin_bind = "127.0.0.1";
   std::string admin_secret;
   std::string admin_name;
+
+  // host:port under which the other nodes list this one in cluster.peers
+  // (cluster.advertise, else cluster.bind:cluster.port; empty when this node
+  // publishes nothing).
+  std::string cluster_address() const;
 };
 
 // The roles this build can host, in start order.
