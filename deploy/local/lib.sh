@@ -258,7 +258,7 @@ streamify_secret() (
 )
 
 # The database of each role that has one (streamify_<name>).
-declare -A STREAMIFY_ROLE_DATABASE=(
+declare -gA STREAMIFY_ROLE_DATABASE=(
   [auth]=auth [catalog]=video [streaming]=streaming [billing]=billing [analytics]=analytics
 )
 
