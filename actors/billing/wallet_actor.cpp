@@ -4,6 +4,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/billing/billing_rules.hpp"
 #include "actors/common/errc.hpp"
@@ -129,6 +130,9 @@ bool moved_away(self_ptr self, int64_t epoch, bool retried) {
     return true;
   }
   if (epoch == st.epoch) {
+    spdlog::warn("wallet {}: claimed by another billing node (owner_epoch "
+                 "past {}), its writes here are refused",
+                 st.user_id, epoch);
     st.epoch = -1;
     auto jobs = std::move(st.waiting);
     st.waiting.clear();
