@@ -41,8 +41,13 @@ remote_role parse_entry(const std::string& entry) {
 
 } // namespace
 
+std::string address_of(const remote_role& r) {
+  return r.host + ":" + std::to_string(r.port);
+}
+
 std::vector<remote_role> parse_peers(const std::string& text,
-                                     const std::vector<std::string>& hosted) {
+                                     const std::vector<std::string>& hosted,
+                                     const std::string& self) {
   std::vector<remote_role> out;
   std::istringstream in{text};
   for (std::string entry; std::getline(in, entry, ',');) {
@@ -50,13 +55,29 @@ std::vector<remote_role> parse_peers(const std::string& text,
     if (entry.empty())
       continue;
     auto peer = parse_entry(entry);
+    bool sharded = peer.role == sharded_role;
     for (const auto& known : out)
-      if (known.role == peer.role)
-        throw std::invalid_argument("cluster.peers: role '" + peer.role
+      if (known.role == peer.role
+          && (!sharded || address_of(known) == address_of(peer)))
+        throw std::invalid_argument("cluster.peers: '" + entry
                                     + "' is given twice");
-    if (!contains(hosted, peer.role))
+    bool local = sharded ? address_of(peer) == self
+                         : contains(hosted, peer.role);
+    if (!local && !(sharded && contains(hosted, peer.role) && self.empty()))
       out.push_back(std::move(peer));
   }
+  return out;
+}
+
+std::vector<std::string>
+billing_nodes(const std::vector<std::string>& hosted,
+              const std::vector<remote_role>& remote, const std::string& self) {
+  std::vector<std::string> out;
+  for (const auto& r : remote)
+    if (r.role == sharded_role)
+      out.push_back(address_of(r));
+  if (!out.empty() && contains(hosted, sharded_role))
+    out.push_back(self);
   return out;
 }
 

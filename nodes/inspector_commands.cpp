@@ -158,20 +158,35 @@ int sessions_command(inspector_client& c, const options& o,
   return rc;
 }
 
+// With several billing nodes the wallet is resident on at most one (the
+// node its shard map names, once the user has paid there): every billing
+// node is asked, and the report is that node's.
 int wallet_command(inspector_client& c, const options& o, const nodes_t& all) {
   int rc = 0;
   auto user = one_arg(o, "user id");
-  auto n = targets(o, all, "billing", rc).front();
-  auto w = c.ask<admin::wallet_report>(n, admin::wallet_info_atom::value,
-                                       c.secret(), user);
+  std::vector<admin::wallet_report> reports;
+  for (const auto& n : targets(o, all, "billing", rc))
+    reports.push_back(c.ask<admin::wallet_report>(
+      n, admin::wallet_info_atom::value, c.secret(), user));
+  auto w = reports.front();
+  auto resident_on = json::array();
+  for (const auto& r : reports)
+    if (r.resident) {
+      if (resident_on.empty())
+        w = r;
+      resident_on.push_back(r.node);
+    }
   if (o.json) {
-    std::cout << to_json(w).dump(2) << '\n';
+    auto j = to_json(w);
+    j["resident_on"] = resident_on;
+    std::cout << j.dump(2) << '\n';
     return rc;
   }
   text_table head{{"USER", "NODE", "RESIDENT", "BALANCE", "EARNED", "SPENT"}};
-  head.add({w.user_id, w.node, w.resident ? "yes" : "no",
-            human_cents(w.balance_cents), human_cents(w.earned_cents),
-            human_cents(w.spent_cents)});
+  for (const auto& r : reports)
+    head.add({r.user_id, r.node, r.resident ? "yes" : "no",
+              human_cents(w.balance_cents), human_cents(w.earned_cents),
+              human_cents(w.spent_cents)});
   head.print(std::cout);
   std::cout << '\n';
   text_table entries{{"ENTRY", "KIND", "AMOUNT", "BALANCE_AFTER", "SESSION"}};

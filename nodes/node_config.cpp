@@ -134,7 +134,11 @@ node_config::node_config() {
          "port publishing this node's roles to other nodes (0: not published)")
     .add(cluster_peers, "peers",
          "roles hosted by other nodes: role@host:port,... (a role hosted "
-         "here is used here)")
+         "here is used here; billing once per billing node, wallets are "
+         "spread over them by user)")
+    .add(cluster_advertise, "advertise",
+         "host:port the other nodes name this one by in their peers "
+         "(default bind:port)")
     .add(cluster_connect_timeout, "connect-timeout",
          "seconds one attempt to reach a peer's role may take")
     .add(cluster_retry_max_ms, "retry-max-ms",
@@ -276,6 +280,14 @@ streaming::streaming_settings node_config::streaming_settings() const {
     = positive(idle_timeout, "streaming.idle-timeout") * 1000;
   s.session.fee_bps = platform_fee_bps;
   return s;
+}
+
+std::string node_config::cluster_address() const {
+  if (!cluster_advertise.empty())
+    return cluster_advertise;
+  if (cluster_port <= 0)
+    return "";
+  return cluster_bind + ":" + std::to_string(cluster_port);
 }
 
 billing::billing_topology node_config::billing_topology() const {

@@ -113,6 +113,7 @@ public:
   std::string cluster_bind = "127.0.0.1";
   int64_t cluster_port = 0;
   std::string cluster_peers;
+  std::string cluster_advertise;
   int64_t cluster_connect_timeout = 3;
   int64_t cluster_retry_max_ms = 2000;
   // TLS node links (nodes/node_links.hpp) with CAF's openssl.* options.
@@ -123,6 +124,11 @@ public:
   std::string admin_bind = "127.0.0.1";
   std::string admin_secret;
   std::string admin_name;
+
+  // host:port under which the other nodes list this one in cluster.peers
+  // (cluster.advertise, else cluster.bind:cluster.port; empty when this node
+  // publishes nothing).
+  std::string cluster_address() const;
 };
 
 // The roles this build can host, in start order.

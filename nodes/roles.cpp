@@ -119,11 +119,18 @@ caf::actor start_streaming_role(caf::actor_system& sys, const node_config& cfg,
 }
 
 caf::actor start_billing_role(caf::actor_system& sys, const node_config& cfg,
-                              std::shared_ptr<const clock> clk) {
+                              std::shared_ptr<const clock> clk,
+                              billing::billing_shards shards) {
   migrate_with_retry(cfg.billing_db, "billing",
                      persistence::billing_migrations());
   auto url = cfg.billing_db;
   auto topology = cfg.billing_topology();
+  if (!shards.nodes.empty()) {
+    spdlog::info("billing: this node is {} of the {} billing nodes",
+                 shards.map.name(shards.self), shards.map.size());
+    topology.settings.wallet.reclaim_when_moved = false;
+    topology.settings.shards = std::move(shards);
+  }
   auto role = billing::spawn_billing(
     sys, topology,
     [url] {

@@ -5,6 +5,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/billing/billing_actor.hpp"
 #include "actors/common/clock.hpp"
 #include "nodes/node_config.hpp"
 
@@ -26,9 +27,11 @@ caf::actor start_streaming_role(caf::actor_system& sys, const node_config& cfg,
                                 caf::actor billing, caf::actor catalog);
 // Applies the billing migrations, then spawns the ledger writers and readers
 // (detached, one connection each), the sandbox payment provider and the
-// billing router.
+// billing router. `shards` names the other billing nodes when there are
+// several (then a wallet the map puts elsewhere is never claimed back here).
 caf::actor start_billing_role(caf::actor_system& sys, const node_config& cfg,
-                              std::shared_ptr<const clock> clk);
+                              std::shared_ptr<const clock> clk,
+                              billing::billing_shards shards);
 
 // Applies the analytics migrations, then spawns the role with a writer and a
 // reader (detached, one connection each). `billing` may be remote or invalid.

@@ -77,7 +77,7 @@ int run(node::node_config& cfg) {
   }
   std::vector<node::remote_role> remote;
   try {
-    remote = node::parse_peers(cfg.cluster_peers, roles);
+    remote = node::parse_peers(cfg.cluster_peers, roles, cfg.cluster_address());
   } catch (const std::invalid_argument& e) {
     spdlog::error("{}", e.what());
     return 2;
@@ -100,7 +100,7 @@ int run(node::node_config& cfg) {
   std::vector<caf::actor> started;
   auto dir = std::make_shared<gateway::directory>(
     node::configured_roles(roles, remote));
-  node::cluster_membership cluster{sys, cfg, remote, dir};
+  node::cluster_membership cluster{sys, cfg, roles, remote, dir};
   std::map<std::string, caf::actor> hosted;
   // Start order matters: streaming is handed the billing and catalog handles
   // (locators when those roles live on other nodes).
@@ -112,7 +112,9 @@ int run(node::node_config& cfg) {
     hosted[role] = started.back();
   };
   try {
-    start("billing", [&] { return node::start_billing_role(sys, cfg, clk); });
+    start("billing", [&] {
+      return node::start_billing_role(sys, cfg, clk, cluster.billing_shards());
+    });
     start("analytics", [&] {
       return node::start_analytics_role(sys, cfg, cluster.handle_for("billing"));
     });

@@ -58,6 +58,21 @@ const wallet_actor& wallet_for(self_ptr self, const std::string& user) {
   return i->second.handle;
 }
 
+// The billing node keeping `user`'s wallet, when that is not this one (the
+// write about to go there is counted).
+const billing_router_actor* owner_elsewhere(self_ptr self,
+                                            const std::string& user) {
+  auto& st = self->state;
+  auto& shards = st.settings.shards;
+  if (shards.nodes.empty())
+    return nullptr;
+  auto owner = shards.map.owner(user);
+  if (owner == shards.self)
+    return nullptr;
+  ++st.forwarded;
+  return &shards.nodes[owner];
+}
+
 // Parses the opaque history cursor (the seq of the last entry shown).
 bool parse_cursor(const std::string& cursor, int64_t& before) {
   if (cursor.empty()) {
@@ -142,6 +157,13 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
             [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
         return rp;
       }
+      if (auto owner = owner_elsewhere(self, req.viewer_id))
+        return self->delegate(*owner, forwarded_atom::value, std::move(req));
+      auto& w = wallet_for(self, req.viewer_id);
+      return self->delegate(w, charge_atom::value, std::move(req));
+    },
+    [self](forwarded_atom, charge_request& req) -> caf::result<charge_result> {
+      record_message(self->state.stats, self);
       auto& w = wallet_for(self, req.viewer_id);
       return self->delegate(w, charge_atom::value, std::move(req));
     },
@@ -163,6 +185,14 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
                          + std::to_string(st.settings.deposit_max_cents));
       if (req.fingerprint.empty())
         req.fingerprint = "amount_cents=" + std::to_string(req.amount_cents);
+      if (auto owner = owner_elsewhere(self, req.user_id))
+        return self->delegate(*owner, forwarded_atom::value, std::move(req));
+      auto& w = wallet_for(self, req.user_id);
+      return self->delegate(w, deposit_atom::value, std::move(req));
+    },
+    [self](forwarded_atom,
+           deposit_request& req) -> caf::result<deposit_result> {
+      record_message(self->state.stats, self);
       auto& w = wallet_for(self, req.user_id);
       return self->delegate(w, deposit_atom::value, std::move(req));
     },
@@ -228,11 +258,22 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
                     parties_atom::value, req.session_id)
         .then(
           [self, rp, req](persistence::session_parties& p) mutable {
+            if (auto owner = owner_elsewhere(self, p.creator_id)) {
+              rp.delegate(*owner, forwarded_atom::value, std::move(req),
+                          std::move(p));
+              return;
+            }
             auto& w = wallet_for(self, p.creator_id);
             rp.delegate(w, refund_atom::value, std::move(req), std::move(p));
           },
           [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
+    },
+    [self](forwarded_atom, refund_request& req,
+           persistence::session_parties& p) -> caf::result<refund_result> {
+      record_message(self->state.stats, self);
+      auto& w = wallet_for(self, p.creator_id);
+      return self->delegate(w, refund_atom::value, std::move(req), std::move(p));
     },
     [self](outbox_atom, outbox_query& q) -> caf::result<outbox_page> {
       record_message(self->state.stats, self);
@@ -277,6 +318,8 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
         {"wallets_spawned_total", st.wallets_spawned},
         {"wallets_passivated_total", st.wallets_passivated},
         {"free_charges_total", st.free_charges},
+        {"shards", static_cast<int64_t>(st.settings.shards.map.size())},
+        {"writes_forwarded_total", st.forwarded},
         {"ledger_writers", static_cast<int64_t>(st.writers.size())},
         {"ledger_readers", static_cast<int64_t>(st.readers.size())},
       };

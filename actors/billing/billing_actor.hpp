@@ -12,10 +12,19 @@
 #include "actors/billing/ledger_messages.hpp"
 #include "actors/billing/ledger_writer.hpp"
 #include "actors/billing/payment_provider.hpp"
+#include "actors/billing/shard_map.hpp"
 #include "actors/billing/wallet_actor.hpp"
 #include "actors/common/clock.hpp"
 
 namespace streamify::billing {
+
+// The billing nodes wallets are spread over and the handle reaching each
+// (invalid for this node, at `self`). Without handles every wallet is here.
+struct billing_shards {
+  shard_map map;
+  size_t self = 0;
+  std::vector<billing_router_actor> nodes;
+};
 
 struct billing_settings {
   int64_t deposit_min_cents = 1;      // billing.deposit-min
@@ -24,6 +33,7 @@ struct billing_settings {
   caf::timespan read_timeout = std::chrono::seconds(10);
   int64_t history_max_limit = 100;
   int64_t outbox_max_limit = 5000;
+  billing_shards shards;
 };
 
 struct billing_state {
@@ -43,6 +53,7 @@ struct billing_state {
   int64_t wallets_spawned = 0;
   int64_t wallets_passivated = 0;
   int64_t free_charges = 0;
+  int64_t forwarded = 0; // money writes sent to the wallet's billing node
   actor_stats::handle stats;
   static inline const char* name = "billing";
 };
@@ -50,6 +61,8 @@ struct billing_state {
 // The billing role: validates, spawns one wallet actor per user on first use
 // (and passivates it when idle), forwards money writes to the user's wallet
 // (which answers the caller directly) and queries to the ledger readers.
+// With several billing nodes, a money write whose wallet the shard map puts
+// on another node goes there; queries read the shared ledger here.
 billing_router_actor::behavior_type
 billing_role(billing_router_actor::stateful_pointer<billing_state> self,
              std::vector<ledger_writer_actor> writers,

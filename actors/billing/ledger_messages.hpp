@@ -105,6 +105,7 @@ using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
+using forwarded_atom = caf::atom_constant<caf::atom("forwarded")>;
 
 using gauge_map = std::map<std::string, int64_t>;
 
@@ -143,10 +144,16 @@ using wallet_actor = caf::typed_actor<
 // The billing router: the role's public interface plus the passivation
 // handshake of its wallets, (idle_atom, user_id, requests handled), and the
 // operator's (passivate_atom, user_id): false when the wallet is not
-// resident, true when it was asked to passivate.
-using billing_router_actor
-  = billing_actor::extend<caf::reacts_to<idle_atom, std::string, uint64_t>,
-                          caf::replies_to<passivate_atom, std::string>::with<
-                            bool>>;
+// resident, true when it was asked to passivate. Another billing node hands
+// over the money writes of wallets its shard map puts here as
+// (forwarded_atom, ...): served here whatever this node's map says, so two
+// nodes whose maps disagree never pass a request back and forth.
+using billing_router_actor = billing_actor::extend<
+  caf::reacts_to<idle_atom, std::string, uint64_t>,
+  caf::replies_to<passivate_atom, std::string>::with<bool>,
+  caf::replies_to<forwarded_atom, charge_request>::with<charge_result>,
+  caf::replies_to<forwarded_atom, deposit_request>::with<deposit_result>,
+  caf::replies_to<forwarded_atom, refund_request,
+                  persistence::session_parties>::with<refund_result>>;
 
 } // namespace streamify::billing

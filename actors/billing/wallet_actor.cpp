@@ -4,6 +4,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/billing/billing_rules.hpp"
 #include "actors/common/errc.hpp"
@@ -95,7 +96,7 @@ void claim(self_ptr self) {
         auto jobs = std::move(st.waiting);
         st.waiting.clear();
         for (auto& j : jobs)
-          j.fail();
+          j.fail(persistence::status_failed);
         touch(self);
         maybe_arm(self);
       });
@@ -116,6 +117,29 @@ void pump(self_ptr self) {
     j.run(false);
   }
   maybe_arm(self);
+}
+
+// Another billing node claimed the account since `epoch` was claimed here.
+// Where the shard map names the owner, this wallet does not claim it back:
+// what it holds is refused (the callers retry through their maps) and only a
+// later request claims the account again. Returns whether to retry instead.
+bool moved_away(self_ptr self, int64_t epoch, bool retried) {
+  auto& st = self->state;
+  if (st.settings.reclaim_when_moved && !retried) {
+    st.epoch = -1;
+    return true;
+  }
+  if (epoch == st.epoch) {
+    spdlog::warn("wallet {}: claimed by another billing node (owner_epoch "
+                 "past {}), its writes here are refused",
+                 st.user_id, epoch);
+    st.epoch = -1;
+    auto jobs = std::move(st.waiting);
+    st.waiting.clear();
+    for (auto& j : jobs)
+      j.fail(persistence::status_stale_owner);
+  }
+  return false;
 }
 
 void remember(self_ptr self, const std::string& key,
@@ -183,22 +207,22 @@ void run_write(self_ptr self, std::string key, wallet_state::builder build,
                bool retried) {
   auto& st = self->state;
   ++st.in_flight;
-  auto m = build(st.epoch);
+  auto epoch = st.epoch;
+  auto m = build(epoch);
   self->request(st.writer, write_timeout(self), apply_atom::value,
                 std::move(m))
     .then(
-      [self, key = std::move(key), build = std::move(build),
+      [self, key = std::move(key), build = std::move(build), epoch,
        retried](movement_outcome& o) {
         auto& st = self->state;
         --st.in_flight;
-        if (o.status == persistence::status_stale_owner && !retried) {
-          // Another owner took the account meanwhile (nothing was written):
-          // claim it again and write once more.
-          st.epoch = -1;
+        if (o.status == persistence::status_stale_owner
+            && moved_away(self, epoch, retried)) {
+          // Nothing was written: claim the account again, write once more.
           st.waiting.push_front(wallet_state::job{
             [self, key, build](bool) { run_write(self, key, build, true); },
-            [self, key] {
-              finish(self, key, outcome_of(persistence::status_failed));
+            [self, key](uint8_t status) {
+              finish(self, key, outcome_of(status));
             }});
           pump(self);
           return;
@@ -231,7 +255,7 @@ void enqueue_write(self_ptr self, const std::string& key,
     [self, key, build = std::move(build)](bool retried) mutable {
       run_write(self, key, std::move(build), retried);
     },
-    [self, key] { finish(self, key, outcome_of(persistence::status_failed)); }});
+    [self, key](uint8_t status) { finish(self, key, outcome_of(status)); }});
   pump(self);
 }
 
@@ -255,6 +279,7 @@ void run_refund(self_ptr self, refund_request req,
                 caf::typed_response_promise<refund_result> rp, bool retried) {
   auto& st = self->state;
   ++st.in_flight;
+  auto epoch = st.epoch;
   persistence::refund_command cmd{
     refund_request_key(req.admin_id, req.idempotency_key),
     req.fingerprint,
@@ -262,21 +287,21 @@ void run_refund(self_ptr self, refund_request req,
     req.admin_id,
     req.reason,
     st.user_id,
-    st.epoch,
+    epoch,
     st.clk->now_ms()};
   self->request(st.writer, write_timeout(self), refund_atom::value,
                 std::move(cmd))
     .then(
-      [self, req, rp, retried](persistence::refund_outcome& o) mutable {
+      [self, req, rp, epoch, retried](persistence::refund_outcome& o) mutable {
         auto& st = self->state;
         --st.in_flight;
         touch(self);
-        if (o.status == persistence::status_stale_owner && !retried) {
-          st.epoch = -1;
+        if (o.status == persistence::status_stale_owner
+            && moved_away(self, epoch, retried)) {
           st.waiting.push_front(wallet_state::job{
             [self, req, rp](bool) { run_refund(self, req, rp, true); },
-            [rp]() mutable {
-              rp.deliver(error_of(outcome_of(persistence::status_failed)));
+            [rp](uint8_t status) mutable {
+              rp.deliver(error_of(outcome_of(status)));
             }});
           pump(self);
           return;
@@ -402,8 +427,8 @@ wallet(self_ptr self, std::string user_id, wallet_settings settings,
       }
       st.waiting.push_back(wallet_state::job{
         [self, req, rp](bool retried) { run_refund(self, req, rp, retried); },
-        [rp]() mutable {
-          rp.deliver(error_of(outcome_of(persistence::status_failed)));
+        [rp](uint8_t status) mutable {
+          rp.deliver(error_of(outcome_of(status)));
         }});
       pump(self);
       return rp;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -32,6 +33,10 @@ struct wallet_settings {
   size_t queue_limit = 4096;
   // Results kept to answer repeated keys without the database.
   size_t remembered_keys = 256;
+  // When another owner claimed the account meanwhile: claim it back once and
+  // write (one billing node), or refuse with wallet_moved (several billing
+  // nodes, whose shard map names the owner).
+  bool reclaim_when_moved = true;
 };
 
 struct wallet_state {
@@ -48,7 +53,7 @@ struct wallet_state {
   };
   struct job {
     std::function<void(bool retried)> run;
-    std::function<void()> fail; // when the wallet cannot be claimed
+    std::function<void(uint8_t status)> fail; // the job will not run
   };
 
   std::string user_id;

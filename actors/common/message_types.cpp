@@ -5,6 +5,7 @@
 
 #include "actors/auth/messages.hpp"
 #include "actors/catalog/messages.hpp"
+#include "actors/billing/ledger_messages.hpp"
 #include "actors/billing/messages.hpp"
 #include "actors/common/errc.hpp"
 #include "actors/common/inspector_messages.hpp"
@@ -75,6 +76,9 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<billing::refund_request>(
     "streamify::billing::refund_request");
   cfg.add_message_type<billing::refund_line>("streamify::billing::refund_line");
+  // A refund forwarded to the billing node of the creator's wallet.
+  cfg.add_message_type<persistence::session_parties>(
+    "streamify::persistence::session_parties");
   cfg.add_message_type<billing::refund_result>(
     "streamify::billing::refund_result");
   cfg.add_message_type<billing::outbox_query>(

@@ -25,6 +25,10 @@ STREAMIFY_DEB_PACKAGES=(
 )
 # libFuzzer targets (tests/fuzz/run): clang with its fuzzer runtime.
 STREAMIFY_DEB_PACKAGES+=(clang-14 libclang-rt-14-dev)
+# The compose file's test (ctest compose_config, label cluster): Debian's
+# docker-compose 1.29 validates deploy/docker-compose.yml without a Docker
+# engine (its recommended docker.io is not installed); python3-yaml reads it.
+STREAMIFY_DEB_PACKAGES+=(docker-compose python3-yaml)
 # Node.js runs the browser tests (tests/browser); a machine that already has
 # one (Debian's or NodeSource's, which bundles npm) keeps it.
 command -v node >/dev/null 2>&1 || STREAMIFY_DEB_PACKAGES+=(nodejs npm)
@@ -253,31 +257,55 @@ streamify_secret() (
   chmod 600 "$file" && cat "$file"
 )
 
-# streamify_node_ini DATA_DIR PG_PORT — writes DATA_DIR/node.ini (owner only)
-# with the secrets (JWT, admin) and the five database URLs, so they stay off
-# the command line (ps); prints its path.
+# The database of each role that has one (streamify_<name>).
+declare -gA STREAMIFY_ROLE_DATABASE=(
+  [auth]=auth [catalog]=video [streaming]=streaming [billing]=billing [analytics]=analytics
+)
+
+# streamify_node_ini_text PG_PORT DATA_DIR JWT_SECRET ADMIN_SECRET ROLE... —
+# prints a node's INI: the secrets (every node checks auth.jwt-secret), the
+# databases of the given roles and the media folder when gateway or catalog
+# (the roles that read and write it) is among them.
+streamify_node_ini_text() (
+  if (( $# < 5 )); then
+    streamify_log "usage: streamify_node_ini_text PG_PORT DATA_DIR JWT_SECRET ADMIN_SECRET ROLE..."
+    return 2
+  fi
+  local port=$1 data_dir=$2 jwt=$3 admin=$4 role media=0
+  shift 4
+  url() { streamify_pg_url "$port" "streamify_${STREAMIFY_ROLE_DATABASE[$1]}"; }
+  printf '[auth]\njwt-secret="%s"\n' "$jwt"
+  [[ " $* " == *" auth "* ]] && printf 'database-url="%s"\n' "$(url auth)"
+  for role in "$@"; do
+    [[ $role == gateway || $role == catalog ]] && media=1
+    [[ $role != auth && -n ${STREAMIFY_ROLE_DATABASE[$role]:-} ]] || continue
+    printf '[%s]\ndatabase-url="%s"\n' "$role" "$(url "$role")"
+  done
+  (( media )) && printf '[storage]\ndata-dir="%s"\n' "$data_dir"
+  printf '[admin]\nsecret="%s"\n' "$admin"
+)
+
+# streamify_node_ini DATA_DIR PG_PORT [NODE ROLE...] — writes a node's INI
+# (owner only) with the secrets (JWT, admin, made once per data dir) and its
+# database URLs, so they stay off the command line (ps); prints its path.
+# Without NODE: DATA_DIR/node.ini for a node hosting every role
+# (deploy/local/up); with NODE: DATA_DIR/cluster/NODE.ini for the given roles.
 streamify_node_ini() (
-  if (( $# != 2 )); then streamify_log "usage: streamify_node_ini DATA_DIR PG_PORT"; return 2; fi
-  local data_dir=$1 port=$2 ini=$1/node.ini
-  url() { streamify_pg_url "$port" "streamify_$1"; }
+  if (( $# != 2 && $# < 4 )); then
+    streamify_log "usage: streamify_node_ini DATA_DIR PG_PORT [NODE ROLE...]"
+    return 2
+  fi
+  local data_dir=$1 port=$2 ini=$1/node.ini jwt admin
+  local -a roles=(gateway auth catalog streaming billing analytics)
+  if (( $# > 2 )); then
+    ini=$data_dir/cluster/$3.ini
+    roles=("${@:4}")
+  fi
+  jwt="$(streamify_secret "$data_dir" jwt-secret)" || return 1
+  admin="$(streamify_secret "$data_dir" admin-secret)" || return 1
   umask 077
-  cat >"$ini" <<INI || return 1
-[auth]
-jwt-secret="$(streamify_secret "$data_dir" jwt-secret)"
-database-url="$(url auth)"
-[catalog]
-database-url="$(url video)"
-[streaming]
-database-url="$(url streaming)"
-[billing]
-database-url="$(url billing)"
-[analytics]
-database-url="$(url analytics)"
-[storage]
-data-dir="$data_dir"
-[admin]
-secret="$(streamify_secret "$data_dir" admin-secret)"
-INI
+  mkdir -p "$(dirname "$ini")" || return 1
+  streamify_node_ini_text "$port" "$data_dir" "$jwt" "$admin" "${roles[@]}" >"$ini" || return 1
   echo "$ini"
 )
 

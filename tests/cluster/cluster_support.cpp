@@ -1,5 +1,6 @@
 #include "tests/cluster/cluster_support.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -18,34 +19,66 @@ std::vector<std::string> cluster_roles() {
   return roles;
 }
 
-test_cluster::test_cluster(std::vector<std::string> extra_args,
-                           const args_for_role& node_args) {
+test_cluster::test_cluster(std::vector<std::string> extra_args)
+  : test_cluster(cluster_layout{std::move(extra_args), 1, false}) {
+}
+
+test_cluster::test_cluster(cluster_layout layout) {
   data_dir_ = std::filesystem::temp_directory_path()
               / ("streamify-cluster-" + std::to_string(::getpid()));
   std::filesystem::create_directories(data_dir_);
+  auto extra_args = std::move(layout.extra_args);
   extra_args.push_back("--storage.data-dir=" + data_dir_);
   extra_args.push_back("--access-log=off");
-  auto roles = cluster_roles();
-  std::map<std::string, int> ports;
-  for (const auto& role : roles) {
-    ports[role] = free_port();
-    peers_ += (peers_.empty() ? "" : ",") + role + "@127.0.0.1:"
-              + std::to_string(ports[role]);
+  std::vector<std::pair<std::string, std::string>> nodes; // name, role
+  for (const auto& role : cluster_roles()) {
+    if (role != "billing" || layout.billing_nodes <= 1) {
+      nodes.emplace_back(role, role);
+      continue;
+    }
+    for (int i = 1; i <= layout.billing_nodes; ++i)
+      nodes.emplace_back("billing-" + std::to_string(i), role);
   }
-  auto args_for = [&](const std::string& role) {
+  for (const auto& [name, role] : nodes) {
+    ports_[name] = free_port();
+    if (role == "billing")
+      billing_.push_back(name);
+  }
+  auto args_for = [&](const std::string& name, const std::string& role) {
     auto args = extra_args;
     args.push_back("--roles=" + role);
-    args.push_back("--cluster.peers=" + peers_);
-    if (node_args)
-      for (auto& arg : node_args(role))
+    args.push_back("--cluster.peers=" + peers());
+    if (layout.admin) {
+      admin_ports_[name] = free_port();
+      args.push_back("--admin.port=" + std::to_string(admin_ports_[name]));
+      args.push_back(std::string{"--admin.secret="} + admin_secret);
+      args.push_back("--admin.name=" + name);
+    }
+    if (layout.node_args)
+      for (auto& arg : layout.node_args(name))
         args.push_back(std::move(arg));
     return args;
   };
-  for (const auto& role : roles)
-    nodes_[role] = std::make_unique<test_node>(
-      dbs_, node_launch{args_for(role), ports[role], false});
+  for (const auto& [name, role] : nodes)
+    nodes_[name] = std::make_unique<test_node>(
+      dbs_, node_launch{args_for(name, role), ports_[name], false});
   gateway_ = std::make_unique<test_node>(
-    dbs_, node_launch{args_for("gateway"), 0, true});
+    dbs_, node_launch{args_for("gateway", "gateway"), 0, true});
+}
+
+std::string test_cluster::address(const std::string& name) const {
+  return "127.0.0.1:" + std::to_string(ports_.at(name));
+}
+
+std::string test_cluster::peers(const std::vector<std::string>& left_out) const {
+  std::string out;
+  for (const auto& [name, port] : ports_) {
+    if (std::find(left_out.begin(), left_out.end(), name) != left_out.end())
+      continue;
+    auto role = name.substr(0, name.find('-'));
+    out += (out.empty() ? "" : ",") + role + "@" + address(name);
+  }
+  return out;
 }
 
 test_cluster::~test_cluster() {
@@ -124,6 +157,36 @@ std::map<int, int> player::statuses() const {
 void player::reset_statuses() {
   std::lock_guard<std::mutex> guard{mtx_};
   statuses_.clear();
+}
+
+std::string long_video() {
+  auto path = "/tmp/streamify-cluster-test-" + std::to_string(::getpid())
+              + ".mp4";
+  auto cmd = "ffmpeg -loglevel error -nostdin -y -f lavfi -i "
+             "testsrc=duration=600:size=160x120:rate=2 -c:v libx264 -preset "
+             "ultrafast -pix_fmt yuv420p "
+             + path;
+  if (std::system(cmd.c_str()) != 0)
+    throw std::runtime_error("ffmpeg could not make the cluster test video");
+  return path;
+}
+
+bool all_charged(const std::vector<std::unique_ptr<player>>& players,
+                 const std::vector<int64_t>& from, int64_t more,
+                 std::chrono::milliseconds limit) {
+  return poll_until(limit, [&] {
+    for (size_t i = 0; i < players.size(); ++i)
+      if (players[i]->minutes_paid() < from[i] + more)
+        return false;
+    return true;
+  });
+}
+
+std::vector<int64_t> paid(const std::vector<std::unique_ptr<player>>& players) {
+  std::vector<int64_t> out;
+  for (auto& p : players)
+    out.push_back(p->minutes_paid());
+  return out;
 }
 
 bool poll_until(std::chrono::milliseconds limit,

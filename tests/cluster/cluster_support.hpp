@@ -21,26 +21,41 @@ namespace streamify::test {
 // this build knows the role.
 std::vector<std::string> cluster_roles();
 
+struct cluster_layout {
+  std::vector<std::string> extra_args; // for every node
+  // Billing nodes, named billing-1, billing-2, ... when more than one.
+  int billing_nodes = 1;
+  // An admin endpoint on every node, for actor-inspector.
+  bool admin = false;
+  // More arguments for one node, by its name ("gateway" for the gateway).
+  std::function<std::vector<std::string>(const std::string& name)> node_args;
+};
+
 class test_cluster {
 public:
-  // Every node gets `extra_args`, then what `node_args` gives for its role
-  // ("gateway" for the gateway node).
-  using args_for_role
-    = std::function<std::vector<std::string>(const std::string& role)>;
-  explicit test_cluster(std::vector<std::string> extra_args,
-                        const args_for_role& node_args = {});
+  static constexpr const char* admin_secret = "cluster-test-admin-secret";
+
+  explicit test_cluster(std::vector<std::string> extra_args);
+  explicit test_cluster(cluster_layout layout);
   ~test_cluster();
 
   test_node& gateway() { return *gateway_; }
-  test_node& node(const std::string& role) { return *nodes_.at(role); }
+  // By role, or billing-N with several billing nodes.
+  test_node& node(const std::string& name) { return *nodes_.at(name); }
+  const std::vector<std::string>& billing_nodes() const { return billing_; }
+  // host:port of a node's cluster port, as peers name it.
+  std::string address(const std::string& name) const;
+  // cluster.peers naming every node but those `left_out`.
+  std::string peers(const std::vector<std::string>& left_out = {}) const;
+  int admin_port(const std::string& name) const { return admin_ports_.at(name); }
   const test_databases& databases() const { return dbs_; }
-  // The --cluster.peers value every node was given.
-  const std::string& peers() const { return peers_; }
 
 private:
   test_databases dbs_;
   std::string data_dir_;
-  std::string peers_;
+  std::vector<std::string> billing_;
+  std::map<std::string, int> ports_;
+  std::map<std::string, int> admin_ports_;
   std::map<std::string, std::unique_ptr<test_node>> nodes_;
   std::unique_ptr<test_node> gateway_;
 };
@@ -78,6 +93,17 @@ private:
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
+
+// A 10-minute clip made by ffmpeg, longer than a test plays.
+std::string long_video();
+
+// Waits until every player has been charged `more` minutes beyond `from`.
+bool all_charged(const std::vector<std::unique_ptr<player>>& players,
+                 const std::vector<int64_t>& from, int64_t more,
+                 std::chrono::milliseconds limit);
+
+// Each player's minutes paid so far.
+std::vector<int64_t> paid(const std::vector<std::unique_ptr<player>>& players);
 
 // Polls `done` every 100 ms until it holds or `limit` passes; returns whether
 // it held.

@@ -27,37 +27,6 @@ bool names(const std::vector<std::string>& failing, const std::string& role) {
   return std::find(failing.begin(), failing.end(), role) != failing.end();
 }
 
-// A 10-minute clip, longer than the test plays.
-std::string long_video() {
-  auto path = "/tmp/streamify-cluster-test-" + std::to_string(::getpid())
-              + ".mp4";
-  auto cmd = "ffmpeg -loglevel error -nostdin -y -f lavfi -i "
-             "testsrc=duration=600:size=160x120:rate=2 -c:v libx264 -preset "
-             "ultrafast -pix_fmt yuv420p "
-             + path;
-  if (std::system(cmd.c_str()) != 0)
-    throw std::runtime_error("ffmpeg could not make the cluster test video");
-  return path;
-}
-
-// Waits until every player has been charged `more` minutes beyond `from`.
-bool all_charged(const std::vector<std::unique_ptr<player>>& players,
-                 const std::vector<int64_t>& from, int64_t more,
-                 std::chrono::milliseconds limit) {
-  return poll_until(limit, [&] {
-    for (size_t i = 0; i < players.size(); ++i)
-      if (players[i]->minutes_paid() < from[i] + more)
-        return false;
-    return true;
-  });
-}
-
-std::vector<int64_t> paid(const std::vector<std::unique_ptr<player>>& players) {
-  std::vector<int64_t> out;
-  for (auto& p : players)
-    out.push_back(p->minutes_paid());
-  return out;
-}
 
 } // namespace
 

@@ -69,17 +69,19 @@ struct cert_dirs {
     std::error_code ignored;
     std::filesystem::remove_all(root, ignored);
   }
-  test_cluster::args_for_role for_cluster() const {
-    return [dir = cluster](const std::string& role) {
-      return tls_args(dir, role, dir);
+  // Each node's certificate is the one made for its name.
+  cluster_layout layout() const {
+    cluster_layout out;
+    out.extra_args = {"--billing.minute-seconds=2",
+                      "--streaming.heartbeat-interval=1",
+                      "--streaming.idle-timeout=20",
+                      "--cluster.retry-max-ms=500"};
+    out.node_args = [dir = cluster](const std::string& name) {
+      return tls_args(dir, name, dir);
     };
+    return out;
   }
 };
-
-std::vector<std::string> cluster_options() {
-  return {"--billing.minute-seconds=2", "--streaming.heartbeat-interval=1",
-          "--streaming.idle-timeout=20", "--cluster.retry-max-ms=500"};
-}
 
 std::vector<test_node*> all_nodes(test_cluster& cluster) {
   std::vector<test_node*> out{&cluster.gateway()};
@@ -148,7 +150,7 @@ std::string clip(const std::string& dir) {
 
 CAF_TEST(a TLS cluster serves viewers and keeps its links) {
   cert_dirs certs;
-  test_cluster cluster{cluster_options(), certs.for_cluster()};
+  test_cluster cluster{certs.layout()};
   auto& gw = cluster.gateway();
   CAF_REQUIRE_EQUAL(gw.get("/health/ready").status, 200);
   for (auto* node : all_nodes(cluster))
@@ -219,7 +221,7 @@ CAF_TEST(nodes without a certificate of the cluster CA cannot join) {
   auto roles = cluster_roles();
   CAF_REQUIRE(std::find(roles.begin(), roles.end(), role) != roles.end());
   cert_dirs certs;
-  test_cluster cluster{cluster_options(), certs.for_cluster()};
+  test_cluster cluster{certs.layout()};
   auto& gw = cluster.gateway();
   auto& dbs = cluster.databases();
   CAF_REQUIRE_EQUAL(gw.get("/health/ready").status, 200);

@@ -192,6 +192,11 @@ void test_node::restart() {
   wait_ready();
 }
 
+void test_node::restart(const std::vector<std::string>& more_args) {
+  args_.insert(args_.end(), more_args.begin(), more_args.end());
+  restart();
+}
+
 test_node::~test_node() {
   stop();
 }

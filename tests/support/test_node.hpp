@@ -71,6 +71,8 @@ public:
   // Starts the process again with the same arguments and ports (its log
   // continues) and waits until it is ready.
   void restart();
+  // The same, with `more_args` added for good (a later option wins).
+  void restart(const std::vector<std::string>& more_args);
 
   http_reply get(const std::string& path, const std::string& token = "");
   http_reply post(const std::string& path, const nlohmann::json& body,

@@ -27,7 +27,7 @@ CAF_TEST(bad peers name the entry) {
   for (auto bad : {"billing", "billing@host", "billing@:7100",
                    "billing@host:0", "billing@host:70000", "billing@host:7x",
                    "nope@host:7100", "gateway@host:7100",
-                   "billing@a:1,billing@b:2"})
+                   "catalog@a:1,catalog@b:2", "billing@a:1,billing@a:1"})
   {
     bool refused = false;
     try {
@@ -37,4 +37,24 @@ CAF_TEST(bad peers name the entry) {
     }
     CAF_CHECK(refused);
   }
+}
+
+CAF_TEST(billing may run on several nodes and each knows the others) {
+  auto list = "billing@10.0.0.2:7100,billing@10.0.0.3:7100,auth@a:1";
+  // A node without billing reaches both billing nodes.
+  auto gw = parse_peers(list, {"gateway"});
+  CAF_CHECK_EQUAL(gw.size(), 3u);
+  CAF_CHECK_EQUAL(billing_nodes({"gateway"}, gw, ""),
+                  (std::vector<std::string>{"10.0.0.2:7100", "10.0.0.3:7100"}));
+  // A billing node keeps the other one and leaves itself out.
+  auto b2 = parse_peers(list, {"billing"}, "10.0.0.3:7100");
+  CAF_REQUIRE_EQUAL(b2.size(), 2u);
+  CAF_CHECK_EQUAL(address_of(b2[0]), "10.0.0.2:7100");
+  CAF_CHECK_EQUAL(billing_nodes({"billing"}, b2, "10.0.0.3:7100"),
+                  (std::vector<std::string>{"10.0.0.2:7100", "10.0.0.3:7100"}));
+  // One billing node (or one that publishes nothing) shards nothing.
+  auto alone = parse_peers("billing@10.0.0.2:7100", {"billing"}, "10.0.0.2:7100");
+  CAF_CHECK(alone.empty());
+  CAF_CHECK(billing_nodes({"billing"}, alone, "10.0.0.2:7100").size() < 2);
+  CAF_CHECK(parse_peers(list, {"billing"}, "").size() == 1u);
 }
