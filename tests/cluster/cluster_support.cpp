@@ -6,6 +6,9 @@
 
 #include <unistd.h>
 
+#include "tests/integration/session_support.hpp"
+#include "tests/integration/shared_node.hpp"
+
 namespace streamify::test {
 
 using nlohmann::json;
@@ -157,6 +160,28 @@ std::map<int, int> player::statuses() const {
 void player::reset_statuses() {
   std::lock_guard<std::mutex> guard{mtx_};
   statuses_.clear();
+}
+
+std::unique_ptr<player> start_player(test_node& gateway, const std::string& token,
+                                     const std::string& video) {
+  auto s = gateway.post("/api/sessions", {{"video_id", video}}, token);
+  if (s.status != 201)
+    throw std::runtime_error("no session: " + std::to_string(s.status) + " "
+                             + s.raw);
+  return std::make_unique<player>(gateway, token,
+                                  s.body["id"].get<std::string>());
+}
+
+std::vector<std::unique_ptr<player>> start_viewers(test_node& gateway,
+                                                   const std::string& video,
+                                                   int count) {
+  std::vector<std::unique_ptr<player>> out;
+  for (int i = 0; i < count; ++i) {
+    auto viewer = token_of(sign_up(gateway));
+    deposit(gateway, viewer, 10'000);
+    out.push_back(start_player(gateway, viewer, video));
+  }
+  return out;
 }
 
 std::string long_video() {

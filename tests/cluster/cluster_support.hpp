@@ -94,6 +94,15 @@ private:
   std::thread thread_;
 };
 
+// Starts a session of `video` for the viewer and a player heartbeating it.
+std::unique_ptr<player> start_player(test_node& gateway, const std::string& token,
+                                     const std::string& video);
+
+// `count` new viewers with 10,000 cents each, every one watching `video`.
+std::vector<std::unique_ptr<player>> start_viewers(test_node& gateway,
+                                                   const std::string& video,
+                                                   int count);
+
 // A 10-minute clip made by ffmpeg, longer than a test plays.
 std::string long_video();
 

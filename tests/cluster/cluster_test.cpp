@@ -42,15 +42,7 @@ CAF_TEST(sessions survive node failures and are charged exactly once) {
 
   auto creator = token_of(sign_up(gw, "creator"));
   auto video = upload(gw, creator, price, long_video());
-  std::vector<std::unique_ptr<player>> players;
-  for (int i = 0; i < sessions; ++i) {
-    auto viewer = token_of(sign_up(gw));
-    deposit(gw, viewer, 10'000);
-    auto s = gw.post("/api/sessions", {{"video_id", video}}, viewer);
-    CAF_REQUIRE_EQUAL(s.status, 201);
-    players.push_back(std::make_unique<player>(
-      gw, viewer, s.body["id"].get<std::string>()));
-  }
+  auto players = start_viewers(gw, video, sessions);
   CAF_REQUIRE(all_charged(players, std::vector<int64_t>(sessions, 0), 2, 20s));
 
   CAF_MESSAGE("kill -9 the billing node while charges are pending");

@@ -97,10 +97,7 @@ CAF_TEST(wallets live on two billing nodes through a node loss and a move) {
   std::vector<std::unique_ptr<player>> players;
   for (auto& v : viewers) {
     deposit(gw, v.token, 10'000);
-    auto s = gw.post("/api/sessions", {{"video_id", video}}, v.token);
-    CAF_REQUIRE_EQUAL(s.status, 201);
-    players.push_back(
-      std::make_unique<player>(gw, v.token, s.body["id"].get<std::string>()));
+    players.push_back(start_player(gw, v.token, video));
   }
   CAF_REQUIRE(all_charged(players, paid(players), 2, 30s));
 

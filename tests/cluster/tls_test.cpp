@@ -164,15 +164,7 @@ CAF_TEST(a TLS cluster serves viewers and keeps its links) {
 
   auto creator = token_of(sign_up(gw, "creator"));
   auto video = upload(gw, creator, price, clip(certs.root));
-  std::vector<std::unique_ptr<player>> players;
-  for (int i = 0; i < 3; ++i) {
-    auto viewer = token_of(sign_up(gw));
-    deposit(gw, viewer, 10'000);
-    auto s = gw.post("/api/sessions", {{"video_id", video}}, viewer);
-    CAF_REQUIRE_EQUAL(s.status, 201);
-    players.push_back(std::make_unique<player>(
-      gw, viewer, s.body["id"].get<std::string>()));
-  }
+  auto players = start_viewers(gw, video, 3);
 
   CAF_MESSAGE("25 s of traffic, with failed handshakes at every node");
   auto until = std::chrono::steady_clock::now() + 25s;
