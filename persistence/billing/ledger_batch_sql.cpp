@@ -93,6 +93,7 @@ public:
     buf_ += '\n';
     first_ = true;
   }
+  bool empty() const { return buf_.empty(); }
 
   // COPY table (columns) FROM STDIN with all rows.
   void send(pqxx::transaction_base& txn, const std::string& table,
@@ -161,8 +162,29 @@ lock_accounts(pqxx::transaction_base& txn, const std::vector<std::string>& ids,
   return read();
 }
 
+std::unordered_set<std::string>
+credited_accounts(const std::vector<movement>& batch,
+                  const std::unordered_map<std::string, stored_key>& stored) {
+  std::unordered_set<std::string> touched;
+  std::unordered_set<std::string> planned; // subjects and debited users
+  for (const auto& m : batch) {
+    if (!stored.empty() && stored.count(m.key))
+      continue;
+    planned.insert(m.subject_id);
+    for (const auto& p : m.postings) {
+      touched.insert(p.account_id);
+      if (p.amount_cents < 0 && !is_system_account(p.account_id))
+        planned.insert(p.account_id);
+    }
+  }
+  for (const auto& id : planned)
+    touched.erase(id);
+  return touched;
+}
+
 void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
-                const batch_plan& plan, bool accounts_locked) {
+                const batch_plan& plan, bool accounts_locked,
+                const std::unordered_set<std::string>& credited) {
   if (plan.applied.empty())
     return;
   static const std::vector<std::string> tx_columns{
@@ -216,22 +238,34 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
                      return plan.entries[a].account_id
                             < plan.entries[b].account_id;
                    });
-  copy_rows entries{plan.entries.size()};
-  for (auto i : by_account) {
-    const auto& e = plan.entries[i];
-    entries.text(batch[e.movement].id).text(e.account_id).text(e.kind)
-      .number(e.amount_cents).number(e.balance_after_cents);
-    entries.end_row();
+  auto is_credited = [&](const std::string& id) {
+    return !credited.empty() && credited.count(id) > 0;
+  };
+  {
+    copy_rows entries{plan.entries.size()};
+    for (auto i : by_account) {
+      const auto& e = plan.entries[i];
+      if (is_credited(e.account_id))
+        continue;
+      entries.text(batch[e.movement].id).text(e.account_id).text(e.kind)
+        .number(e.amount_cents).number(e.balance_after_cents);
+      entries.end_row();
+    }
+    if (!entries.empty())
+      entries.send(txn, "ledger_entries", entry_columns);
   }
-  entries.send(txn, "ledger_entries", entry_columns);
+  outbox.send(txn, "outbox", outbox_columns);
+  // The tail: from here to the commit the batch holds its accounts' rows.
   if (!accounts_locked) {
     // Row locks in id order before the update takes them in join order:
     // several writers (or nodes) never deadlock.
     std::vector<std::string> ids;
     for (const auto& ch : plan.changes)
       ids.push_back(ch.account_id);
-    txn.exec_prepared("ledger_lock_accounts", pg_array(ids));
+    txn.exec_prepared("ledger_lock_account_ids", pg_array(ids));
   }
+  // Where each credited account's entries start: its balance before the batch.
+  std::unordered_map<std::string, int64_t> base;
   {
     std::vector<std::string> id;
     std::vector<int64_t> delta, earned, spent, epoch;
@@ -252,14 +286,31 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
     // balance_after written is exact (also after an optimistic read).
     std::unordered_map<std::string, int64_t> final_balance;
     for (const auto& ch : plan.changes)
-      final_balance[ch.account_id] = 0;
+      final_balance[ch.account_id] = ch.delta; // credited: counted from 0
     for (const auto& e : plan.entries)
       final_balance[e.account_id] = e.balance_after_cents; // the last one
-    for (const auto& r : res)
-      if (final_balance.at(r[0].as<std::string>()) != r[1].as<int64_t>())
+    for (const auto& r : res) {
+      auto account = r[0].as<std::string>();
+      auto balance = r[1].as<int64_t>();
+      if (is_credited(account))
+        base[account] = balance - final_balance.at(account);
+      else if (final_balance.at(account) != balance)
         throw batch_race("an account moved since it was read");
+    }
   }
-  outbox.send(txn, "outbox", outbox_columns);
+  if (base.empty())
+    return;
+  copy_rows entries{plan.entries.size()};
+  for (auto i : by_account) {
+    const auto& e = plan.entries[i];
+    auto b = base.find(e.account_id);
+    if (b == base.end())
+      continue;
+    entries.text(batch[e.movement].id).text(e.account_id).text(e.kind)
+      .number(e.amount_cents).number(b->second + e.balance_after_cents);
+    entries.end_row();
+  }
+  entries.send(txn, "ledger_entries", entry_columns);
 }
 
 } // namespace streamify::persistence::ledger_sql

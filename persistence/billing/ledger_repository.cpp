@@ -4,6 +4,7 @@
 #include <tuple>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
@@ -14,6 +15,7 @@ namespace streamify::persistence {
 namespace {
 
 using ledger_sql::batch_race;
+using ledger_sql::credited_accounts;
 using ledger_sql::load_stored;
 using ledger_sql::lock_accounts;
 using ledger_sql::write_plan;
@@ -39,6 +41,9 @@ const std::vector<named_statement> statements{
   {"ledger_lock_accounts",
    "SELECT id, kind, balance_cents, earned_cents, spent_cents, owner_epoch"
    " FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"},
+  // The tail of an optimistic batch: its rows locked in id order.
+  {"ledger_lock_account_ids",
+   "SELECT id FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"},
   // The optimistic read: no row locks. The account update then proves that
   // nothing changed in between (see write_plan).
   {"ledger_read_accounts",
@@ -191,12 +196,20 @@ ledger_repository::apply_once(pqxx::connection& c,
   std::unordered_map<std::string, account_state> locked;
   if (!ids.empty())
     locked = lock_accounts(txn, ids, !optimistic);
+  // Optimistic: the accounts the batch only credits are planned from 0 and
+  // written at the end, under their row locks (see write_plan).
+  std::unordered_set<std::string> credited;
+  if (optimistic) {
+    credited = credited_accounts(batch, stored);
+    for (const auto& id : credited)
+      locked.at(id).balance_cents = 0;
+  }
   auto plan = plan_batch(batch, stored, std::move(locked));
   if (plan.applied.empty()) {
     txn.abort();
     return plan.outcomes;
   }
-  write_plan(txn, batch, plan, !optimistic);
+  write_plan(txn, batch, plan, !optimistic, credited);
   txn.commit();
   return plan.outcomes;
 }
