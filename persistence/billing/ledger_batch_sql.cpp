@@ -12,18 +12,14 @@ namespace streamify::persistence::ledger_sql {
 
 namespace {
 
-struct outbox_fields {
-  std::string user_id;
-  std::string counterparty_id;
+// What a transaction row summarises of its entries.
+struct entry_sums {
   int64_t creator_cents = 0;
   int64_t fee_cents = 0;
 };
 
-outbox_fields outbox_of(const movement& m) {
-  outbox_fields f;
-  bool refund = m.kind == "refund";
-  f.user_id = refund ? m.counterparty_id : m.subject_id;
-  f.counterparty_id = refund ? m.subject_id : m.counterparty_id;
+entry_sums sums_of(const movement& m) {
+  entry_sums f;
   for (const auto& p : m.postings) {
     if (p.kind == "earning" || p.kind == "clawback")
       f.creator_cents += p.amount_cents;
@@ -195,12 +191,9 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
   static const std::vector<std::string> entry_columns{
     "transaction_id", "account_id", "kind", "amount_cents",
     "balance_after_cents"};
-  static const std::vector<std::string> outbox_columns{
-    "transaction_id", "kind", "user_id", "counterparty_id", "session_id",
-    "video_id", "minute_index", "amount_cents", "creator_cents", "fee_cents",
-    "created_at"};
+  // The outbox is a view of ledger_transactions: txid and seq (its cursor)
+  // are the columns' defaults.
   copy_rows txs{plan.applied.size()};
-  copy_rows outbox{plan.applied.size()};
   std::string last_ts;
   int64_t last_ms = -1;
   for (auto i : plan.applied) {
@@ -209,7 +202,7 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
       last_ms = m.created_at_ms;
       last_ts = copy_timestamp(last_ms);
     }
-    auto f = outbox_of(m);
+    auto f = sums_of(m);
     txs.text(m.id).text(m.key).text(m.kind).text(m.subject_id)
       .text(m.fingerprint).number(m.amount_cents)
       .text_or_null(m.counterparty_id).text_or_null(m.session_id)
@@ -219,12 +212,6 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
       .number(plan.outcomes[i].balance_after_cents).number(f.creator_cents)
       .number(f.fee_cents).text(last_ts);
     txs.end_row();
-    outbox.text(m.id).text(m.kind).text(f.user_id)
-      .text_or_null(f.counterparty_id).text_or_null(m.session_id)
-      .text_or_null(m.video_id).number_or_null(m.minute_index)
-      .number(m.amount_cents).number(f.creator_cents).number(f.fee_cents)
-      .text(last_ts);
-    outbox.end_row();
   }
   txs.send(txn, "ledger_transactions", tx_columns);
   // In account order (stable: an account's entries keep their order, so seq
@@ -254,7 +241,6 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
     if (!entries.empty())
       entries.send(txn, "ledger_entries", entry_columns);
   }
-  outbox.send(txn, "outbox", outbox_columns);
   // The tail: from here to the commit the batch holds its accounts' rows.
   if (!accounts_locked) {
     // Row locks in id order before the update takes them in join order:

@@ -36,8 +36,8 @@ std::unordered_set<std::string>
 credited_accounts(const std::vector<movement>& batch,
                   const std::unordered_map<std::string, stored_key>& stored);
 
-// Writes the applied movements of a plan: the transactions, entries and
-// outbox rows by COPY (the cheapest way into PostgreSQL: a unique key that was
+// Writes the applied movements of a plan: the transactions (the outbox is a
+// view of them) and entries by COPY (the cheapest way into PostgreSQL: a unique key that was
 // committed meanwhile fails the COPY, and the batch is planned again), then
 // the conditional account updates. Throws batch_race when the database
 // disagrees with the plan (the transaction must then be rolled back).

@@ -11,10 +11,13 @@ namespace streamify::persistence {
 // already committed are read (or, for charges, found by a failing COPY), the
 // touched accounts read (optimistically without locks; after a race, locked
 // in id order, which keeps writers free of deadlocks), every movement
-// decided in order, then the transactions and entries (COPY), the
-// conditional account updates (`balance + delta >= 0 AND owner_epoch =
-// epoch`, each proving its balance ends where the plan said) and the outbox
-// rows (COPY) are written and committed together.
+// decided in order, then the transactions (which are the outbox rows too)
+// and the entries of the debited accounts (COPY), the conditional account
+// updates (`balance + delta >= 0 AND owner_epoch = epoch`, each proving its
+// balance ends where the plan said) and last the entries of the accounts the
+// batch only credits (creators, revenue: their balances come back from the
+// update) are written and committed together. Only that tail holds row
+// locks, so writers on several connections overlap the rest.
 //
 // A lost connection or an in-doubt commit is never retried blindly: every key
 // of the batch is read again and answered from what is there; keys that are
