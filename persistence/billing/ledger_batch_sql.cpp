@@ -193,15 +193,20 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
     "balance_after_cents"};
   // The outbox is a view of ledger_transactions: txid and seq (its cursor)
   // are the columns' defaults.
+  // In key order, for the same reason as the entries below: the inserts into
+  // ledger_transactions_key then walk its pages in order.
+  std::vector<size_t> by_key = plan.applied;
+  std::sort(by_key.begin(), by_key.end(), [&](size_t a, size_t b) {
+    return batch[a].key < batch[b].key;
+  });
   copy_rows txs{plan.applied.size()};
-  std::string last_ts;
-  int64_t last_ms = -1;
-  for (auto i : plan.applied) {
+  std::unordered_map<int64_t, std::string> timestamps;
+  for (auto i : by_key) {
     const auto& m = batch[i];
-    if (m.created_at_ms != last_ms) {
-      last_ms = m.created_at_ms;
-      last_ts = copy_timestamp(last_ms);
-    }
+    auto ts = timestamps.find(m.created_at_ms);
+    if (ts == timestamps.end())
+      ts = timestamps.emplace(m.created_at_ms, copy_timestamp(m.created_at_ms))
+             .first;
     auto f = sums_of(m);
     txs.text(m.id).text(m.key).text(m.kind).text(m.subject_id)
       .text(m.fingerprint).number(m.amount_cents)
@@ -210,7 +215,7 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
       .text_or_null(m.reverses_id).text_or_null(m.request_key)
       .text_or_null(m.memo).number_or_null(m.owner_epoch)
       .number(plan.outcomes[i].balance_after_cents).number(f.creator_cents)
-      .number(f.fee_cents).text(last_ts);
+      .number(f.fee_cents).text(ts->second);
     txs.end_row();
   }
   txs.send(txn, "ledger_transactions", tx_columns);

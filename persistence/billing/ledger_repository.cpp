@@ -118,6 +118,20 @@ const std::vector<named_statement> statements{
 
 constexpr int max_attempts = 5;
 
+// Accounts a writer remembers as existing, to credit them without reading
+// them first (a creator or the platform's revenue, in every batch).
+constexpr size_t max_known_credited = 1'000'000;
+
+// The kind of an account that exists: the system accounts are the only ones
+// that are not users' (user ids cannot contain ':').
+std::string kind_of(const std::string& id) {
+  if (id == revenue_account_id)
+    return "revenue";
+  if (id == deposits_account_id)
+    return "external";
+  return "user";
+}
+
 // The key range of a session's charges (see ledger_session_charges).
 std::string session_key_from(const std::string& session_id) {
   return "charge:" + session_id + ":";
@@ -194,16 +208,25 @@ ledger_repository::apply_once(pqxx::connection& c,
     stored = load_stored(txn, keys_of(batch));
   auto ids = accounts_to_lock(batch, stored);
   std::unordered_map<std::string, account_state> locked;
-  if (!ids.empty())
-    locked = lock_accounts(txn, ids, !optimistic);
   // Optimistic: the accounts the batch only credits are planned from 0 and
-  // written at the end, under their row locks (see write_plan).
+  // written at the end, under their row locks (see write_plan); those known
+  // to exist (accounts are never deleted) are not even read.
   std::unordered_set<std::string> credited;
   if (optimistic) {
     credited = credited_accounts(batch, stored);
-    for (const auto& id : credited)
-      locked.at(id).balance_cents = 0;
+    std::vector<std::string> unknown;
+    for (const auto& id : ids) {
+      if (credited.count(id) && known_credited_.count(id))
+        locked.emplace(id, account_state{kind_of(id)});
+      else
+        unknown.push_back(id);
+    }
+    ids = std::move(unknown);
   }
+  if (!ids.empty())
+    locked.merge(lock_accounts(txn, ids, !optimistic));
+  for (const auto& id : credited)
+    locked.at(id).balance_cents = 0;
   auto plan = plan_batch(batch, stored, std::move(locked));
   if (plan.applied.empty()) {
     txn.abort();
@@ -211,6 +234,9 @@ ledger_repository::apply_once(pqxx::connection& c,
   }
   write_plan(txn, batch, plan, !optimistic, credited);
   txn.commit();
+  if (known_credited_.size() > max_known_credited)
+    known_credited_.clear();
+  known_credited_.merge(credited);
   return plan.outcomes;
 }
 

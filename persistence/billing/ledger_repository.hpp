@@ -1,5 +1,7 @@
 #pragma once
 
+#include <unordered_set>
+
 #include "persistence/billing/ledger_plan.hpp"
 #include "persistence/billing/ledger_store.hpp"
 #include "persistence/common/pg_connection.hpp"
@@ -69,6 +71,7 @@ private:
   id_generator make_id_;
   int checked_batches_left_ = 0; // batches that read their keys first
   int locked_batches_left_ = 0;  // batches that lock their accounts first
+  std::unordered_set<std::string> known_credited_; // exist: credited unread
 };
 
 // Runs reconcile against one database URL (operators, tests, the inspector).
