@@ -178,11 +178,13 @@ credited_accounts(const std::vector<movement>& batch,
   return touched;
 }
 
-void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
-                const batch_plan& plan, bool accounts_locked,
-                const std::unordered_set<std::string>& credited) {
+std::vector<account_after>
+write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
+           const batch_plan& plan, bool accounts_locked,
+           const std::unordered_set<std::string>& credited) {
+  std::vector<account_after> after;
   if (plan.applied.empty())
-    return;
+    return after;
   static const std::vector<std::string> tx_columns{
     "id", "key", "kind", "subject_id", "fingerprint", "amount_cents",
     "counterparty_id", "session_id", "video_id", "minute_index",
@@ -280,17 +282,19 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
       final_balance[ch.account_id] = ch.delta; // credited: counted from 0
     for (const auto& e : plan.entries)
       final_balance[e.account_id] = e.balance_after_cents; // the last one
+    after.reserve(res.size());
     for (const auto& r : res) {
-      auto account = r[0].as<std::string>();
-      auto balance = r[1].as<int64_t>();
-      if (is_credited(account))
-        base[account] = balance - final_balance.at(account);
-      else if (final_balance.at(account) != balance)
+      after.push_back(account_after{r[0].as<std::string>(), r[1].as<int64_t>(),
+                                    r[2].as<int64_t>(), r[3].as<int64_t>()});
+      const auto& a = after.back();
+      if (is_credited(a.id))
+        base[a.id] = a.balance_cents - final_balance.at(a.id);
+      else if (final_balance.at(a.id) != a.balance_cents)
         throw batch_race("an account moved since it was read");
     }
   }
   if (base.empty())
-    return;
+    return after;
   copy_rows entries{plan.entries.size()};
   for (auto i : by_account) {
     const auto& e = plan.entries[i];
@@ -302,6 +306,7 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
     entries.end_row();
   }
   entries.send(txn, "ledger_entries", entry_columns);
+  return after;
 }
 
 } // namespace streamify::persistence::ledger_sql

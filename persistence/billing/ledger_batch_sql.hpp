@@ -47,8 +47,17 @@ credited_accounts(const std::vector<movement>& batch,
 // batch in id order and returned their balances. Until then the transaction
 // holds no row lock, so writers on other connections overlap everything but
 // that tail and the commit.
-void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
-                const batch_plan& plan, bool accounts_locked,
-                const std::unordered_set<std::string>& credited = {});
+//
+// Returns every account of the batch as the update left it.
+struct account_after {
+  std::string id;
+  int64_t balance_cents = 0;
+  int64_t owner_epoch = 0;
+  int64_t earned_cents = 0;
+};
+std::vector<account_after>
+write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
+           const batch_plan& plan, bool accounts_locked,
+           const std::unordered_set<std::string>& credited = {});
 
 } // namespace streamify::persistence::ledger_sql

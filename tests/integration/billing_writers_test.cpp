@@ -145,3 +145,46 @@ CAF_TEST(creators who also watch each other over three writers) {
                   "0");
   check_reconciled(dbs);
 }
+
+CAF_TEST(a viewer refunded by another writer can spend the refund at once) {
+  // A writer plans from the balances its last commit left (only it debits
+  // its wallets' accounts); a refund written by the creator's writer raises
+  // the viewer's balance behind its back, and the charge it would refuse is
+  // decided again from the database.
+  auto& dbs = shared_databases();
+  billing::billing_topology topology;
+  topology.writers = 4;
+  local_billing billing{dbs.url("billing"), topology};
+  const std::string creator = "w3_creator";
+  auto writer_of = [](const std::string& user) {
+    return std::hash<std::string>{}(user) % 4; // the router's rule
+  };
+  std::string viewer;
+  for (int i = 0; viewer.empty(); ++i)
+    if (writer_of("w3_viewer" + std::to_string(i)) != writer_of(creator))
+      viewer = "w3_viewer" + std::to_string(i);
+  CAF_REQUIRE(billing.deposit(viewer, 100, "d"));
+  for (int m = 0; m < 10; ++m)
+    CAF_REQUIRE(billing.charge(
+      charge_request{viewer, creator, "w3_s1", "video1", m, 10, 2000}));
+  // The viewer's writer now remembers a balance of 5.
+  CAF_REQUIRE(billing.deposit(viewer, 5, "d2"));
+  caf::scoped_actor self{billing.system()};
+  bool refunded = false;
+  self
+    ->request(billing.role(), std::chrono::seconds(10), billing::refund_atom::value,
+              billing::refund_request{"w3_admin", "w3_s1", "r1", "", "test"})
+    .receive(
+      [&](billing::refund_result& r) {
+        refunded = true;
+        CAF_CHECK_EQUAL(r.refunded_cents, 100);
+      },
+      [&](caf::error& err) { CAF_FAIL("refund failed: " << to_string(err)); });
+  CAF_REQUIRE(refunded);
+  auto again = billing.charge(
+    charge_request{viewer, creator, "w3_s2", "video1", 0, 10, 2000});
+  CAF_REQUIRE(again);
+  CAF_CHECK_EQUAL(again->balance_cents, 95);
+  CAF_CHECK_EQUAL(broken_chains(dbs, "w3_"), "0");
+  check_reconciled(dbs);
+}
