@@ -243,9 +243,11 @@ ledger_repository::apply_once(pqxx::connection& c,
   for (const auto& id : credited)
     locked.at(id).balance_cents = 0;
   auto plan = plan_batch(batch, stored, locked);
-  // A remembered balance is never above the real one (only this writer
-  // debits the account) but may be below it (someone paid the user since):
-  // a charge it refuses is decided again from the database.
+  // A remembered balance may be below the real one (someone paid the user
+  // since): a charge it refuses is decided again from the database. Above it
+  // only after another node took the wallet over and debited it; then the
+  // tail's conditional update (epoch, final balance) throws batch_race and
+  // the next attempt reads everything.
   std::vector<std::string> recheck;
   for (size_t i = 0; i < batch.size(); ++i) {
     auto status = plan.outcomes[i].status;

@@ -73,10 +73,11 @@ private:
   int locked_batches_left_ = 0;  // batches that lock their accounts first
   std::unordered_set<std::string> known_credited_; // exist: credited unread
   // The balance and epoch of each account this writer debits, as its last
-  // commit left them: only this writer debits them (other writers and nodes
-  // only credit them, or move the epoch on, which the update's conditions
-  // catch), so a batch plans from these without reading them. Users who earn
-  // are left out (others credit them all the time).
+  // commit left them: only this writer debits them (other writers only
+  // credit them; another node that takes a wallet over moves its epoch on,
+  // which the tail's update catches), so a batch plans from these without
+  // reading them. Users who earn are left out (others credit them all the
+  // time).
   std::unordered_map<std::string, account_state> own_balances_;
 };
 
