@@ -85,7 +85,7 @@ public:
   int64_t wallet_idle = 300;
   int64_t deposit_min = 1;
   int64_t deposit_max = 100000;
-  int64_t billing_writers = 1;
+  int64_t billing_writers = 2;
   int64_t billing_readers = 2;
   int64_t batch_size = 1024;
   int64_t batch_window_us = 0;

@@ -12,18 +12,14 @@ namespace streamify::persistence::ledger_sql {
 
 namespace {
 
-struct outbox_fields {
-  std::string user_id;
-  std::string counterparty_id;
+// What a transaction row summarises of its entries.
+struct entry_sums {
   int64_t creator_cents = 0;
   int64_t fee_cents = 0;
 };
 
-outbox_fields outbox_of(const movement& m) {
-  outbox_fields f;
-  bool refund = m.kind == "refund";
-  f.user_id = refund ? m.counterparty_id : m.subject_id;
-  f.counterparty_id = refund ? m.subject_id : m.counterparty_id;
+entry_sums sums_of(const movement& m) {
+  entry_sums f;
   for (const auto& p : m.postings) {
     if (p.kind == "earning" || p.kind == "clawback")
       f.creator_cents += p.amount_cents;
@@ -93,6 +89,7 @@ public:
     buf_ += '\n';
     first_ = true;
   }
+  bool empty() const { return buf_.empty(); }
 
   // COPY table (columns) FROM STDIN with all rows.
   void send(pqxx::transaction_base& txn, const std::string& table,
@@ -161,10 +158,33 @@ lock_accounts(pqxx::transaction_base& txn, const std::vector<std::string>& ids,
   return read();
 }
 
-void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
-                const batch_plan& plan, bool accounts_locked) {
+std::unordered_set<std::string>
+credited_accounts(const std::vector<movement>& batch,
+                  const std::unordered_map<std::string, stored_key>& stored) {
+  std::unordered_set<std::string> touched;
+  std::unordered_set<std::string> planned; // subjects and debited users
+  for (const auto& m : batch) {
+    if (!stored.empty() && stored.count(m.key))
+      continue;
+    planned.insert(m.subject_id);
+    for (const auto& p : m.postings) {
+      touched.insert(p.account_id);
+      if (p.amount_cents < 0 && !is_system_account(p.account_id))
+        planned.insert(p.account_id);
+    }
+  }
+  for (const auto& id : planned)
+    touched.erase(id);
+  return touched;
+}
+
+std::vector<account_after>
+write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
+           const batch_plan& plan, bool accounts_locked,
+           const std::unordered_set<std::string>& credited) {
+  std::vector<account_after> after;
   if (plan.applied.empty())
-    return;
+    return after;
   static const std::vector<std::string> tx_columns{
     "id", "key", "kind", "subject_id", "fingerprint", "amount_cents",
     "counterparty_id", "session_id", "video_id", "minute_index",
@@ -173,21 +193,23 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
   static const std::vector<std::string> entry_columns{
     "transaction_id", "account_id", "kind", "amount_cents",
     "balance_after_cents"};
-  static const std::vector<std::string> outbox_columns{
-    "transaction_id", "kind", "user_id", "counterparty_id", "session_id",
-    "video_id", "minute_index", "amount_cents", "creator_cents", "fee_cents",
-    "created_at"};
+  // The outbox is a view of ledger_transactions: txid and seq (its cursor)
+  // are the columns' defaults.
+  // In key order, for the same reason as the entries below: the inserts into
+  // ledger_transactions_key then walk its pages in order.
+  std::vector<size_t> by_key = plan.applied;
+  std::sort(by_key.begin(), by_key.end(), [&](size_t a, size_t b) {
+    return batch[a].key < batch[b].key;
+  });
   copy_rows txs{plan.applied.size()};
-  copy_rows outbox{plan.applied.size()};
-  std::string last_ts;
-  int64_t last_ms = -1;
-  for (auto i : plan.applied) {
+  std::unordered_map<int64_t, std::string> timestamps;
+  for (auto i : by_key) {
     const auto& m = batch[i];
-    if (m.created_at_ms != last_ms) {
-      last_ms = m.created_at_ms;
-      last_ts = copy_timestamp(last_ms);
-    }
-    auto f = outbox_of(m);
+    auto ts = timestamps.find(m.created_at_ms);
+    if (ts == timestamps.end())
+      ts = timestamps.emplace(m.created_at_ms, copy_timestamp(m.created_at_ms))
+             .first;
+    auto f = sums_of(m);
     txs.text(m.id).text(m.key).text(m.kind).text(m.subject_id)
       .text(m.fingerprint).number(m.amount_cents)
       .text_or_null(m.counterparty_id).text_or_null(m.session_id)
@@ -195,14 +217,8 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
       .text_or_null(m.reverses_id).text_or_null(m.request_key)
       .text_or_null(m.memo).number_or_null(m.owner_epoch)
       .number(plan.outcomes[i].balance_after_cents).number(f.creator_cents)
-      .number(f.fee_cents).text(last_ts);
+      .number(f.fee_cents).text(ts->second);
     txs.end_row();
-    outbox.text(m.id).text(m.kind).text(f.user_id)
-      .text_or_null(f.counterparty_id).text_or_null(m.session_id)
-      .text_or_null(m.video_id).number_or_null(m.minute_index)
-      .number(m.amount_cents).number(f.creator_cents).number(f.fee_cents)
-      .text(last_ts);
-    outbox.end_row();
   }
   txs.send(txn, "ledger_transactions", tx_columns);
   // In account order (stable: an account's entries keep their order, so seq
@@ -216,22 +232,33 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
                      return plan.entries[a].account_id
                             < plan.entries[b].account_id;
                    });
-  copy_rows entries{plan.entries.size()};
-  for (auto i : by_account) {
-    const auto& e = plan.entries[i];
-    entries.text(batch[e.movement].id).text(e.account_id).text(e.kind)
-      .number(e.amount_cents).number(e.balance_after_cents);
-    entries.end_row();
+  auto is_credited = [&](const std::string& id) {
+    return !credited.empty() && credited.count(id) > 0;
+  };
+  {
+    copy_rows entries{plan.entries.size()};
+    for (auto i : by_account) {
+      const auto& e = plan.entries[i];
+      if (is_credited(e.account_id))
+        continue;
+      entries.text(batch[e.movement].id).text(e.account_id).text(e.kind)
+        .number(e.amount_cents).number(e.balance_after_cents);
+      entries.end_row();
+    }
+    if (!entries.empty())
+      entries.send(txn, "ledger_entries", entry_columns);
   }
-  entries.send(txn, "ledger_entries", entry_columns);
+  // The tail: from here to the commit the batch holds its accounts' rows.
   if (!accounts_locked) {
     // Row locks in id order before the update takes them in join order:
     // several writers (or nodes) never deadlock.
     std::vector<std::string> ids;
     for (const auto& ch : plan.changes)
       ids.push_back(ch.account_id);
-    txn.exec_prepared("ledger_lock_accounts", pg_array(ids));
+    txn.exec_prepared("ledger_lock_account_ids", pg_array(ids));
   }
+  // Where each credited account's entries start: its balance before the batch.
+  std::unordered_map<std::string, int64_t> base;
   {
     std::vector<std::string> id;
     std::vector<int64_t> delta, earned, spent, epoch;
@@ -252,14 +279,34 @@ void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
     // balance_after written is exact (also after an optimistic read).
     std::unordered_map<std::string, int64_t> final_balance;
     for (const auto& ch : plan.changes)
-      final_balance[ch.account_id] = 0;
+      final_balance[ch.account_id] = ch.delta; // credited: counted from 0
     for (const auto& e : plan.entries)
       final_balance[e.account_id] = e.balance_after_cents; // the last one
-    for (const auto& r : res)
-      if (final_balance.at(r[0].as<std::string>()) != r[1].as<int64_t>())
+    after.reserve(res.size());
+    for (const auto& r : res) {
+      after.push_back(account_after{r[0].as<std::string>(), r[1].as<int64_t>(),
+                                    r[2].as<int64_t>(), r[3].as<int64_t>()});
+      const auto& a = after.back();
+      if (is_credited(a.id))
+        base[a.id] = a.balance_cents - final_balance.at(a.id);
+      else if (final_balance.at(a.id) != a.balance_cents)
         throw batch_race("an account moved since it was read");
+    }
   }
-  outbox.send(txn, "outbox", outbox_columns);
+  if (base.empty())
+    return after;
+  copy_rows entries{plan.entries.size()};
+  for (auto i : by_account) {
+    const auto& e = plan.entries[i];
+    auto b = base.find(e.account_id);
+    if (b == base.end())
+      continue;
+    entries.text(batch[e.movement].id).text(e.account_id).text(e.kind)
+      .number(e.amount_cents).number(b->second + e.balance_after_cents);
+    entries.end_row();
+  }
+  entries.send(txn, "ledger_entries", entry_columns);
+  return after;
 }
 
 } // namespace streamify::persistence::ledger_sql

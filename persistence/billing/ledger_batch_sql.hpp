@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "persistence/billing/ledger_plan.hpp"
@@ -27,12 +28,36 @@ std::unordered_map<std::string, account_state>
 lock_accounts(pqxx::transaction_base& txn, const std::vector<std::string>& ids,
               bool lock = true);
 
-// Writes the applied movements of a plan: the transactions, entries and
-// outbox rows by COPY (the cheapest way into PostgreSQL: a unique key that was
+// The accounts a batch only credits (and the system accounts, which have no
+// floor), none of them the subject of a movement: other writers credit them
+// too (creators, the platform's revenue), so their balance is only learnt at
+// the end, under their row locks. The plan counts their entries from 0.
+std::unordered_set<std::string>
+credited_accounts(const std::vector<movement>& batch,
+                  const std::unordered_map<std::string, stored_key>& stored);
+
+// Writes the applied movements of a plan: the transactions (the outbox is a
+// view of them) and entries by COPY (the cheapest way into PostgreSQL: a unique key that was
 // committed meanwhile fails the COPY, and the batch is planned again), then
 // the conditional account updates. Throws batch_race when the database
 // disagrees with the plan (the transaction must then be rolled back).
-void write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
-                const batch_plan& plan, bool accounts_locked);
+//
+// The entries of `credited` accounts (planned from 0, see credited_accounts)
+// are written last: after the account update has locked every row of the
+// batch in id order and returned their balances. Until then the transaction
+// holds no row lock, so writers on other connections overlap everything but
+// that tail and the commit.
+//
+// Returns every account of the batch as the update left it.
+struct account_after {
+  std::string id;
+  int64_t balance_cents = 0;
+  int64_t owner_epoch = 0;
+  int64_t earned_cents = 0;
+};
+std::vector<account_after>
+write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
+           const batch_plan& plan, bool accounts_locked,
+           const std::unordered_set<std::string>& credited = {});
 
 } // namespace streamify::persistence::ledger_sql

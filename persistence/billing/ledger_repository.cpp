@@ -1,9 +1,11 @@
 #include "persistence/billing/ledger_repository.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <tuple>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
@@ -14,6 +16,7 @@ namespace streamify::persistence {
 namespace {
 
 using ledger_sql::batch_race;
+using ledger_sql::credited_accounts;
 using ledger_sql::load_stored;
 using ledger_sql::lock_accounts;
 using ledger_sql::write_plan;
@@ -39,6 +42,9 @@ const std::vector<named_statement> statements{
   {"ledger_lock_accounts",
    "SELECT id, kind, balance_cents, earned_cents, spent_cents, owner_epoch"
    " FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"},
+  // The tail of an optimistic batch: its rows locked in id order.
+  {"ledger_lock_account_ids",
+   "SELECT id FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"},
   // The optimistic read: no row locks. The account update then proves that
   // nothing changed in between (see write_plan).
   {"ledger_read_accounts",
@@ -58,7 +64,7 @@ const std::vector<named_statement> statements{
    " $5::bigint[]) AS v(id, delta, earned, spent, epoch)"
    " WHERE a.id = v.id AND (v.epoch < 0 OR a.owner_epoch = v.epoch)"
    " AND (a.kind <> 'user' OR a.balance_cents + v.delta >= 0)"
-   " RETURNING a.id, a.balance_cents"},
+   " RETURNING a.id, a.balance_cents, a.owner_epoch, a.earned_cents"},
   {"ledger_find_refund_request",
    "SELECT fingerprint FROM refund_requests WHERE key = $1"},
   {"ledger_insert_refund_request",
@@ -113,6 +119,23 @@ const std::vector<named_statement> statements{
 
 constexpr int max_attempts = 5;
 
+// Accounts a writer remembers as existing, to credit them without reading
+// them first (a creator or the platform's revenue, in every batch).
+constexpr size_t max_known_credited = 1'000'000;
+
+// Balances a writer keeps of the accounts it debits (see own_balances_).
+constexpr size_t max_own_balances = 200'000;
+
+// The kind of an account that exists: the system accounts are the only ones
+// that are not users' (user ids cannot contain ':').
+std::string kind_of(const std::string& id) {
+  if (id == revenue_account_id)
+    return "revenue";
+  if (id == deposits_account_id)
+    return "external";
+  return "user";
+}
+
 // The key range of a session's charges (see ledger_session_charges).
 std::string session_key_from(const std::string& session_id) {
   return "charge:" + session_id + ":";
@@ -135,6 +158,7 @@ ledger_repository::ledger_repository(std::string url, id_generator make_id)
 wallet_claim ledger_repository::claim(const std::string& user_id) {
   if (is_system_account(user_id))
     throw std::invalid_argument("not a user account: " + user_id);
+  own_balances_.erase(user_id); // its epoch moves on
   try {
     return with_reconnect([&](pqxx::connection& c) {
       pqxx::work txn{c};
@@ -154,9 +178,11 @@ std::vector<wallet_claim>
 ledger_repository::claim_many(const std::vector<std::string>& user_ids) {
   if (user_ids.empty())
     return {};
-  for (const auto& id : user_ids)
+  for (const auto& id : user_ids) {
     if (is_system_account(id))
       throw std::invalid_argument("not a user account: " + id);
+    own_balances_.erase(id); // its epoch moves on
+  }
   try {
     return with_reconnect([&](pqxx::connection& c) {
       pqxx::work txn{c};
@@ -189,15 +215,76 @@ ledger_repository::apply_once(pqxx::connection& c,
     stored = load_stored(txn, keys_of(batch));
   auto ids = accounts_to_lock(batch, stored);
   std::unordered_map<std::string, account_state> locked;
+  // Optimistic: the accounts the batch only credits are planned from 0 and
+  // written at the end, under their row locks (see write_plan); those known
+  // to exist (accounts are never deleted) are not even read.
+  std::unordered_set<std::string> credited;
+  std::unordered_set<std::string> remembered; // planned from own_balances_
+  if (optimistic) {
+    credited = credited_accounts(batch, stored);
+    std::vector<std::string> unknown;
+    for (const auto& id : ids) {
+      if (credited.count(id)) {
+        if (known_credited_.count(id))
+          locked.emplace(id, account_state{kind_of(id)});
+        else
+          unknown.push_back(id);
+      } else if (auto b = own_balances_.find(id); b != own_balances_.end()) {
+        locked.emplace(id, b->second);
+        remembered.insert(id);
+      } else {
+        unknown.push_back(id);
+      }
+    }
+    ids = std::move(unknown);
+  }
   if (!ids.empty())
-    locked = lock_accounts(txn, ids, !optimistic);
-  auto plan = plan_batch(batch, stored, std::move(locked));
+    locked.merge(lock_accounts(txn, ids, !optimistic));
+  for (const auto& id : credited)
+    locked.at(id).balance_cents = 0;
+  auto plan = plan_batch(batch, stored, locked);
+  // A remembered balance may be below the real one (someone paid the user
+  // since): a charge it refuses is decided again from the database. Above it
+  // only after another node took the wallet over and debited it; then the
+  // tail's conditional update (epoch, final balance) throws batch_race and
+  // the next attempt reads everything.
+  std::vector<std::string> recheck;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    auto status = plan.outcomes[i].status;
+    if ((status == status_insufficient || status == status_stale_owner)
+        && remembered.count(batch[i].subject_id))
+      recheck.push_back(batch[i].subject_id);
+  }
+  if (!recheck.empty()) {
+    std::sort(recheck.begin(), recheck.end());
+    recheck.erase(std::unique(recheck.begin(), recheck.end()), recheck.end());
+    for (auto& [id, state] : lock_accounts(txn, recheck, false)) {
+      own_balances_.erase(id);
+      locked[id] = state;
+    }
+    plan = plan_batch(batch, stored, locked);
+  }
   if (plan.applied.empty()) {
     txn.abort();
     return plan.outcomes;
   }
-  write_plan(txn, batch, plan, !optimistic);
+  auto after = write_plan(txn, batch, plan, !optimistic, credited);
   txn.commit();
+  if (known_credited_.size() > max_known_credited)
+    known_credited_.clear();
+  known_credited_.merge(credited);
+  if (own_balances_.size() > max_own_balances)
+    own_balances_.clear();
+  for (auto& a : after) {
+    if (known_credited_.count(a.id) || is_system_account(a.id))
+      continue;
+    // Users who earn are paid by other writers too: read them each batch.
+    if (a.earned_cents != 0)
+      own_balances_.erase(a.id);
+    else
+      own_balances_[a.id] = account_state{"user", a.balance_cents, 0, 0,
+                                          a.owner_epoch};
+  }
   return plan.outcomes;
 }
 
@@ -221,6 +308,11 @@ ledger_repository::apply(const std::vector<movement>& batch) {
   if (locked_batches_left_ > 0)
     --locked_batches_left_;
   for (int attempt = 1;; ++attempt) {
+    // Whatever went wrong, the remembered balances may be too: a new
+    // attempt reads them (they can never commit a wrong balance, only cost
+    // a race).
+    if (attempt > 1)
+      own_balances_.clear();
     try {
       return db_.run([&](pqxx::connection& c) {
         return apply_once(c, batch, check_keys, optimistic);
@@ -276,6 +368,7 @@ ledger_repository::apply(const std::vector<movement>& batch) {
 
 std::vector<movement_outcome>
 ledger_repository::resolve(const std::vector<movement>& batch) {
+  own_balances_.clear();
   try {
     return db_.run([&](pqxx::connection& c) {
       pqxx::read_transaction txn{c};
@@ -383,6 +476,7 @@ refund_outcome ledger_repository::refund_once(pqxx::connection& c,
 }
 
 refund_outcome ledger_repository::refund(const refund_command& cmd) {
+  own_balances_.clear(); // a refund debits a creator and credits a viewer
   for (int attempt = 1;; ++attempt) {
     try {
       return with_reconnect(

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <unordered_set>
+
 #include "persistence/billing/ledger_plan.hpp"
 #include "persistence/billing/ledger_store.hpp"
 #include "persistence/common/pg_connection.hpp"
@@ -11,10 +13,13 @@ namespace streamify::persistence {
 // already committed are read (or, for charges, found by a failing COPY), the
 // touched accounts read (optimistically without locks; after a race, locked
 // in id order, which keeps writers free of deadlocks), every movement
-// decided in order, then the transactions and entries (COPY), the
-// conditional account updates (`balance + delta >= 0 AND owner_epoch =
-// epoch`, each proving its balance ends where the plan said) and the outbox
-// rows (COPY) are written and committed together.
+// decided in order, then the transactions (which are the outbox rows too)
+// and the entries of the debited accounts (COPY), the conditional account
+// updates (`balance + delta >= 0 AND owner_epoch = epoch`, each proving its
+// balance ends where the plan said) and last the entries of the accounts the
+// batch only credits (creators, revenue: their balances come back from the
+// update) are written and committed together. Only that tail holds row
+// locks, so writers on several connections overlap the rest.
 //
 // A lost connection or an in-doubt commit is never retried blindly: every key
 // of the batch is read again and answered from what is there; keys that are
@@ -66,6 +71,14 @@ private:
   id_generator make_id_;
   int checked_batches_left_ = 0; // batches that read their keys first
   int locked_batches_left_ = 0;  // batches that lock their accounts first
+  std::unordered_set<std::string> known_credited_; // exist: credited unread
+  // The balance and epoch of each account this writer debits, as its last
+  // commit left them: only this writer debits them (other writers only
+  // credit them; another node that takes a wallet over moves its epoch on,
+  // which the tail's update catches), so a batch plans from these without
+  // reading them. Users who earn are left out (others credit them all the
+  // time).
+  std::unordered_map<std::string, account_state> own_balances_;
 };
 
 // Runs reconcile against one database URL (operators, tests, the inspector).

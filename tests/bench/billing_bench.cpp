@@ -58,7 +58,7 @@ struct options {
   int wallets = 2000;
   int creators = 100;
   int charges = 200000;
-  int writers = 1;
+  int writers = 2;
   int batch = 1024;
   int window_us = 0;
   int drivers = 8;
