@@ -61,9 +61,10 @@ std::vector<remote_role> parse_peers(const std::string& text,
           && (!sharded || address_of(known) == address_of(peer)))
         throw std::invalid_argument("cluster.peers: '" + entry
                                     + "' is given twice");
-    bool local = sharded ? address_of(peer) == self
-                         : contains(hosted, peer.role);
-    if (!local && !(sharded && contains(hosted, peer.role) && self.empty()))
+    // A billing node that publishes keeps the other billing nodes.
+    bool keep = !contains(hosted, peer.role)
+                || (sharded && !self.empty() && address_of(peer) != self);
+    if (keep)
       out.push_back(std::move(peer));
   }
   return out;

@@ -112,7 +112,7 @@ billing_shard_router(self_ptr self, shard_map map,
       c->pending = st.nodes.size();
       for (size_t i = 0; i < st.nodes.size(); ++i) {
         auto name = st.map.name(i);
-        self->request(st.nodes[i], st.timeout, a)
+        self->request(st.nodes[i], std::chrono::seconds(2), a)
           .then([c, name](role_status& s) { c->add(name, s); },
                 [c, name](caf::error& err) {
                   c->fail(name, err == caf::sec::request_timeout

@@ -23,7 +23,8 @@ struct billing_shard_router_state {
 // answers the caller directly); what belongs to no user (the outbox, a
 // refund, which the billing node sends on to the creator's wallet) goes to
 // any node that answers, trying the next while one is unreachable; the
-// status combines every node's. `nodes` are their handles (locators).
+// status combines every node's (each asked with the 2 s the billing role
+// gives its own probes). `nodes` are their handles (locators).
 billing_actor::behavior_type billing_shard_router(
   billing_actor::stateful_pointer<billing_shard_router_state> self,
   shard_map map, std::vector<billing_router_actor> nodes,

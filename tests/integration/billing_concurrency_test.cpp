@@ -3,14 +3,12 @@
 #include <caf/test/unit_test.hpp>
 
 #include <atomic>
-#include <mutex>
-#include <set>
-#include <thread>
 
 #include <pqxx/pqxx>
 
 #include "actors/common/errc.hpp"
 #include "persistence/billing/ledger_repository.hpp"
+#include "tests/integration/billing_load.hpp"
 #include "tests/integration/billing_support.hpp"
 #include "tests/integration/shared_node.hpp"
 
@@ -29,48 +27,7 @@ namespace {
 
 // The scenarios run the billing role in this process against the real
 // PostgreSQL ledger the shared node uses (each with its own users: creating
-// databases costs seconds with fsync on), and end with both reconcile paths:
-// the library function and the operator command.
-void check_reconciled(const test_databases& dbs) {
-  auto report = persistence::reconcile_ledger(dbs.url("billing"));
-  CAF_CHECK(report.ok());
-  if (!report.ok())
-    CAF_MESSAGE(report.to_string());
-  auto r = reconcile(dbs);
-  CAF_CHECK_EQUAL(r.rc, 0);
-  CAF_CHECK(r.output.find("reconcile: zero differences") != std::string::npos);
-}
-
-bool is(const caf::error& err, errc code) {
-  return err.category() == caf::atom("streamify")
-         && err.code() == static_cast<uint8_t>(code);
-}
-
-struct tally {
-  std::mutex mtx;
-  int ok = 0;
-  int insufficient = 0;
-  int unavailable = 0;
-  int other = 0;
-  std::set<std::string> transactions;
-  std::vector<std::string> others;
-
-  void add(const caf::expected<billing::charge_result>& r) {
-    std::lock_guard<std::mutex> guard{mtx};
-    if (r) {
-      ++ok;
-      transactions.insert(r->transaction_id);
-    } else if (is(r.error(), errc::payment_required)
-               && machine_code(r.error()) == "insufficient_funds") {
-      ++insufficient;
-    } else if (is(r.error(), errc::unavailable)) {
-      ++unavailable;
-    } else {
-      ++other;
-      others.push_back(machine_code(r.error()));
-    }
-  }
-};
+// databases costs seconds with fsync on), and end with both reconcile paths.
 
 // (Not `summary(...)->balance_cents` inside a check: the check macros bind a
 // reference to the expression, which would outlive the temporary.)
@@ -78,20 +35,6 @@ int64_t balance_of(local_billing& billing, const std::string& user) {
   auto s = billing.summary(user);
   CAF_REQUIRE(s);
   return s->balance_cents;
-}
-
-// Runs `n` charges from `threads` threads at once.
-template <class MakeRequest, class Send>
-void storm(int n, int threads, MakeRequest make, Send send) {
-  std::atomic<int> next{0};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t)
-    pool.emplace_back([&] {
-      for (int i; (i = next++) < n;)
-        send(make(i));
-    });
-  for (auto& th : pool)
-    th.join();
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/billing/billing_actor.hpp"
+#include "actors/common/errc.hpp"
 #include "tests/support/test_node.hpp"
 
 namespace streamify::test {
@@ -50,5 +51,8 @@ private:
 
 // The machine code of a role's error ("insufficient_funds", ...).
 std::string machine_code(const caf::error& err);
+
+// Whether a role's error carries `code`.
+bool is(const caf::error& err, errc code);
 
 } // namespace streamify::test
