@@ -131,9 +131,15 @@ load_stored(pqxx::transaction_base& txn, const std::vector<std::string>& keys) {
   return out;
 }
 
+void lock_accounts_table(pqxx::transaction_base& txn) {
+  txn.exec_prepared("ledger_lock_accounts_table");
+}
+
 std::unordered_map<std::string, account_state>
 lock_accounts(pqxx::transaction_base& txn, const std::vector<std::string>& ids,
               bool lock) {
+  if (lock)
+    lock_accounts_table(txn);
   const char* statement = lock ? "ledger_lock_accounts" : "ledger_read_accounts";
   auto read = [&] {
     std::unordered_map<std::string, account_state> out;
@@ -249,14 +255,8 @@ write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
       entries.send(txn, "ledger_entries", entry_columns);
   }
   // The tail: from here to the commit the batch holds its accounts' rows.
-  if (!accounts_locked) {
-    // Row locks in id order before the update takes them in join order:
-    // several writers (or nodes) never deadlock.
-    std::vector<std::string> ids;
-    for (const auto& ch : plan.changes)
-      ids.push_back(ch.account_id);
-    txn.exec_prepared("ledger_lock_account_ids", pg_array(ids));
-  }
+  if (!accounts_locked)
+    lock_accounts_table(txn);
   // Where each credited account's entries start: its balance before the batch.
   std::unordered_map<std::string, int64_t> base;
   {

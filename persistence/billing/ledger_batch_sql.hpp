@@ -22,8 +22,16 @@ struct batch_race : std::runtime_error {
 std::unordered_map<std::string, stored_key>
 load_stored(pqxx::transaction_base& txn, const std::vector<std::string>& keys);
 
-// The accounts of a batch, created when missing: locked in id order
-// (pessimistic), or read without locks (optimistic, see write_plan).
+// The lock every transaction that changes several accounts takes before its
+// first row lock, held to its end: such transactions then never wait for each
+// other's rows in opposite orders (no deadlocks), whatever order their
+// statements visit the rows in. A claim of one wallet changes one row and
+// waits for nothing else, so it does not take it. Costs no WAL, unlike a
+// row lock taken ahead of the update.
+void lock_accounts_table(pqxx::transaction_base& txn);
+
+// The accounts of a batch, created when missing: locked (pessimistic: under
+// lock_accounts_table), or read without locks (optimistic, see write_plan).
 std::unordered_map<std::string, account_state>
 lock_accounts(pqxx::transaction_base& txn, const std::vector<std::string>& ids,
               bool lock = true);
@@ -43,10 +51,10 @@ credited_accounts(const std::vector<movement>& batch,
 // disagrees with the plan (the transaction must then be rolled back).
 //
 // The entries of `credited` accounts (planned from 0, see credited_accounts)
-// are written last: after the account update has locked every row of the
-// batch in id order and returned their balances. Until then the transaction
-// holds no row lock, so writers on other connections overlap everything but
-// that tail and the commit.
+// are written last: after lock_accounts_table and the account update have
+// locked every row of the batch and returned their balances. Until then the
+// transaction holds no lock, so writers on other connections overlap
+// everything but that tail and the commit.
 //
 // Returns every account of the batch as the update left it.
 struct account_after {

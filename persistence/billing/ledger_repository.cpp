@@ -42,9 +42,10 @@ const std::vector<named_statement> statements{
   {"ledger_lock_accounts",
    "SELECT id, kind, balance_cents, earned_cents, spent_cents, owner_epoch"
    " FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"},
-  // The tail of an optimistic batch: its rows locked in id order.
-  {"ledger_lock_account_ids",
-   "SELECT id FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"},
+  // Taken by every transaction that changes several accounts, before its
+  // first row lock (see ledger_sql::lock_accounts_table).
+  {"ledger_lock_accounts_table",
+   "SELECT pg_advisory_xact_lock(hashtext('streamify_accounts'))"},
   // The optimistic read: no row locks. The account update then proves that
   // nothing changed in between (see write_plan).
   {"ledger_read_accounts",
@@ -186,6 +187,7 @@ ledger_repository::claim_many(const std::vector<std::string>& user_ids) {
   try {
     return with_reconnect([&](pqxx::connection& c) {
       pqxx::work txn{c};
+      ledger_sql::lock_accounts_table(txn);
       std::unordered_map<std::string, wallet_claim> by_id;
       for (const auto& r : txn.exec_prepared("ledger_claim_many",
                                              pg_array(user_ids)))
