@@ -42,6 +42,9 @@ set_target_properties(CAF::openssl PROPERTIES IMPORTED_LOCATION ${CAF_OPENSSL_LI
 
 pkg_check_modules(PQXX IMPORTED_TARGET libpqxx)
 streamify_require(PQXX_FOUND libpqxx-dev)
+# libpq itself: binary COPY goes through it (persistence/billing).
+pkg_check_modules(PQ IMPORTED_TARGET libpq)
+streamify_require(PQ_FOUND libpq-dev)
 pkg_check_modules(HTTPLIB IMPORTED_TARGET cpp-httplib)
 streamify_require(HTTPLIB_FOUND libcpp-httplib-dev)
 pkg_check_modules(SODIUM IMPORTED_TARGET libsodium)

@@ -121,7 +121,7 @@ analytics_repository::analytics_repository(std::string url)
 }
 
 std::string analytics_repository::outbox_cursor() {
-  return db_.run([](pqxx::connection& c) {
+  return db_.run([](pqxx::connection_base& c) {
     pqxx::read_transaction tx{c};
     auto rows = tx.exec_prepared("an_cursor");
     return rows.empty() ? std::string{} : rows[0][0].as<std::string>();
@@ -129,7 +129,7 @@ std::string analytics_repository::outbox_cursor() {
 }
 
 void analytics_repository::apply(const analytics_batch& batch) {
-  db_.run([&](pqxx::connection& c) {
+  db_.run([&](pqxx::connection_base& c) {
     pqxx::work tx{c};
     std::map<rollup_key, std::string> touched; // -> owner
     for (const auto& m : batch.money) {
@@ -174,7 +174,7 @@ void analytics_repository::apply(const analytics_batch& batch) {
 
 creator_report analytics_repository::creator(const std::string& creator_id,
                                              day_range range) {
-  return db_.run([&](pqxx::connection& c) {
+  return db_.run([&](pqxx::connection_base& c) {
     pqxx::read_transaction tx{c};
     auto query = [&](const char* name) {
       return tx.exec_prepared(name, creator_id, range.from_day, range.to_day);
@@ -208,7 +208,7 @@ creator_report analytics_repository::creator(const std::string& creator_id,
 
 video_report analytics_repository::video(const std::string& video_id,
                                          day_range range) {
-  return db_.run([&](pqxx::connection& c) {
+  return db_.run([&](pqxx::connection_base& c) {
     pqxx::read_transaction tx{c};
     video_report out;
     auto query = [&](const char* name) {
@@ -231,7 +231,7 @@ video_report analytics_repository::video(const std::string& video_id,
 }
 
 platform_report analytics_repository::platform() {
-  return db_.run([](pqxx::connection& c) {
+  return db_.run([](pqxx::connection_base& c) {
     pqxx::read_transaction tx{c};
     auto r = tx.exec_prepared("an_platform")[0];
     return platform_report{r[0].as<int64_t>(), r[1].as<int64_t>(),

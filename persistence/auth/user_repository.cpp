@@ -37,7 +37,7 @@ user_repository::user_repository(std::string url)
 }
 
 bool user_repository::insert(const user_row& row) {
-  return db_.run([&](pqxx::connection& c) {
+  return db_.run([&](pqxx::connection_base& c) {
     pqxx::work txn{c};
     auto res = txn.exec_prepared("user_insert", row.id, row.email,
                                  row.email_lower, row.display_name, row.role,
@@ -49,7 +49,7 @@ bool user_repository::insert(const user_row& row) {
 
 std::optional<user_row> user_repository::find(const char* statement,
                                               const std::string& key) {
-  return db_.run([&](pqxx::connection& c) -> std::optional<user_row> {
+  return db_.run([&](pqxx::connection_base& c) -> std::optional<user_row> {
     pqxx::read_transaction txn{c};
     auto res = txn.exec_prepared(statement, key);
     if (res.empty())
@@ -68,7 +68,7 @@ std::optional<user_row> user_repository::find_by_id(const std::string& id) {
 }
 
 void user_repository::update(const user_row& row) {
-  db_.run([&](pqxx::connection& c) {
+  db_.run([&](pqxx::connection_base& c) {
     pqxx::work txn{c};
     txn.exec_prepared("user_update", row.id, row.display_name, row.role,
                       row.password_hash);

@@ -44,7 +44,7 @@ std::unordered_set<std::string>
 credited_accounts(const std::vector<movement>& batch,
                   const std::unordered_map<std::string, stored_key>& stored);
 
-// Writes the applied movements of a plan: the transactions (the outbox is a
+// Writes the applied movements of a plan (`txn` runs on `link`): the transactions (the outbox is a
 // view of them) and entries by COPY (the cheapest way into PostgreSQL: a unique key that was
 // committed meanwhile fails the COPY, and the batch is planned again), then
 // the conditional account updates. Throws batch_race when the database
@@ -64,7 +64,8 @@ struct account_after {
   int64_t earned_cents = 0;
 };
 std::vector<account_after>
-write_plan(pqxx::transaction_base& txn, const std::vector<movement>& batch,
+write_plan(pg_link& link, pqxx::transaction_base& txn,
+           const std::vector<movement>& batch,
            const batch_plan& plan, bool accounts_locked,
            const std::unordered_set<std::string>& credited = {});
 

@@ -4,7 +4,7 @@ namespace streamify::persistence {
 
 namespace {
 
-reconcile_report reconcile_on(pqxx::connection& c) {
+reconcile_report reconcile_on(pqxx::connection_base& c) {
   // One snapshot for every check.
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn{c};
   reconcile_report r;
@@ -113,7 +113,7 @@ reconcile_report reconcile_on(pqxx::connection& c) {
 } // namespace
 
 reconcile_report ledger_repository::reconcile() {
-  return with_reconnect([](pqxx::connection& c) { return reconcile_on(c); });
+  return with_reconnect([](pqxx::connection_base& c) { return reconcile_on(c); });
 }
 
 reconcile_report reconcile_ledger(const std::string& url) {

@@ -51,6 +51,9 @@ const std::vector<named_statement> statements{
   {"ledger_read_accounts",
    "SELECT id, kind, balance_cents, earned_cents, spent_cents, owner_epoch"
    " FROM accounts WHERE id = ANY($1::text[])"},
+  // Blocks of row numbers (see ledger_sql::row_numbers).
+  {"ledger_number_blocks",
+   "SELECT nextval($1::regclass) FROM generate_series(1, $2::bigint)"},
   {"ledger_create_accounts",
    "INSERT INTO accounts (id, kind)"
    " SELECT x, 'user' FROM unnest($1::text[]) AS x ORDER BY x"
@@ -104,6 +107,8 @@ const std::vector<named_statement> statements{
    " FROM ledger_entries e JOIN ledger_transactions t"
    "   ON t.id = e.transaction_id"
    " WHERE e.account_id = $1 AND e.seq < $2"
+   // The predicate of ledger_entries_user_account (migration 005).
+   " AND e.account_id NOT IN ('platform:revenue', 'external:deposits')"
    " ORDER BY e.seq DESC LIMIT $3"},
   {"ledger_outbox",
    "SELECT seq, txid::text, transaction_id, kind, user_id,"
@@ -161,7 +166,7 @@ wallet_claim ledger_repository::claim(const std::string& user_id) {
     throw std::invalid_argument("not a user account: " + user_id);
   own_balances_.erase(user_id); // its epoch moves on
   try {
-    return with_reconnect([&](pqxx::connection& c) {
+    return with_reconnect([&](pqxx::connection_base& c) {
       pqxx::work txn{c};
       auto r = txn.exec_prepared1("ledger_claim", user_id);
       wallet_claim out{r[0].as<int64_t>(), r[1].as<int64_t>()};
@@ -185,7 +190,7 @@ ledger_repository::claim_many(const std::vector<std::string>& user_ids) {
     own_balances_.erase(id); // its epoch moves on
   }
   try {
-    return with_reconnect([&](pqxx::connection& c) {
+    return with_reconnect([&](pqxx::connection_base& c) {
       pqxx::work txn{c};
       ledger_sql::lock_accounts_table(txn);
       std::unordered_map<std::string, wallet_claim> by_id;
@@ -208,7 +213,7 @@ ledger_repository::claim_many(const std::vector<std::string>& user_ids) {
 }
 
 std::vector<movement_outcome>
-ledger_repository::apply_once(pqxx::connection& c,
+ledger_repository::apply_once(pg_link& c,
                               const std::vector<movement>& batch,
                               bool check_keys, bool optimistic) {
   pqxx::work txn{c};
@@ -270,7 +275,7 @@ ledger_repository::apply_once(pqxx::connection& c,
     txn.abort();
     return plan.outcomes;
   }
-  auto after = write_plan(txn, batch, plan, !optimistic, credited);
+  auto after = write_plan(c, txn, batch, plan, !optimistic, credited);
   txn.commit();
   if (known_credited_.size() > max_known_credited)
     known_credited_.clear();
@@ -316,7 +321,7 @@ ledger_repository::apply(const std::vector<movement>& batch) {
     if (attempt > 1)
       own_balances_.clear();
     try {
-      return db_.run([&](pqxx::connection& c) {
+      return db_.run([&](pg_link& c) {
         return apply_once(c, batch, check_keys, optimistic);
       });
     } catch (const batch_race& e) {
@@ -372,7 +377,7 @@ std::vector<movement_outcome>
 ledger_repository::resolve(const std::vector<movement>& batch) {
   own_balances_.clear();
   try {
-    return db_.run([&](pqxx::connection& c) {
+    return db_.run([&](pqxx::connection_base& c) {
       pqxx::read_transaction txn{c};
       auto stored = load_stored(txn, keys_of(batch));
       std::vector<movement_outcome> out(batch.size());
@@ -402,7 +407,7 @@ ledger_repository::resolve(const std::vector<movement>& batch) {
   }
 }
 
-refund_outcome ledger_repository::refund_once(pqxx::connection& c,
+refund_outcome ledger_repository::refund_once(pg_link& c,
                                               const refund_command& cmd) {
   pqxx::work txn{c};
   refund_outcome out;
@@ -467,7 +472,7 @@ refund_outcome ledger_repository::refund_once(pqxx::connection& c,
       out.status = o.status;
       return out;
     }
-  write_plan(txn, reversals, plan, true);
+  write_plan(c, txn, reversals, plan, true);
   txn.exec_prepared("ledger_insert_refund_request", cmd.request_key,
                     cmd.fingerprint, cmd.session_id, cmd.admin_id, cmd.reason,
                     cmd.created_at_ms);
@@ -482,7 +487,7 @@ refund_outcome ledger_repository::refund(const refund_command& cmd) {
   for (int attempt = 1;; ++attempt) {
     try {
       return with_reconnect(
-        [&](pqxx::connection& c) { return refund_once(c, cmd); });
+        [&](pg_link& c) { return refund_once(c, cmd); });
     } catch (const batch_race& e) {
       spdlog::debug("refund raced ({}), attempt {}", e.what(), attempt);
     } catch (const pqxx::unique_violation&) {
@@ -505,7 +510,7 @@ refund_outcome ledger_repository::refund(const refund_command& cmd) {
 }
 
 account_summary ledger_repository::summary(const std::string& user_id) {
-  return with_reconnect([&](pqxx::connection& c) {
+  return with_reconnect([&](pqxx::connection_base& c) {
     pqxx::read_transaction txn{c};
     auto res = txn.exec_prepared("ledger_summary", user_id);
     if (res.empty())
@@ -519,7 +524,7 @@ entries_page ledger_repository::entries(const std::string& user_id,
                                         int64_t before, int64_t limit) {
   if (before <= 0)
     before = std::numeric_limits<int64_t>::max();
-  return with_reconnect([&](pqxx::connection& c) {
+  return with_reconnect([&](pqxx::connection_base& c) {
     pqxx::read_transaction txn{c};
     entries_page page;
     auto res = txn.exec_prepared("ledger_entries_page", user_id, before,
@@ -541,7 +546,7 @@ entries_page ledger_repository::entries(const std::string& user_id,
 
 std::optional<session_parties>
 ledger_repository::parties(const std::string& session_id) {
-  return with_reconnect([&](pqxx::connection& c) -> std::optional<session_parties> {
+  return with_reconnect([&](pqxx::connection_base& c) -> std::optional<session_parties> {
     pqxx::read_transaction txn{c};
     auto res = txn.exec_prepared("ledger_parties",
                                  session_key_from(session_id),
@@ -568,7 +573,7 @@ ledger_repository::read_outbox(const std::string& cursor, int64_t limit,
     if (txid.empty() || txid.find_first_not_of("0123456789") != std::string::npos)
       throw std::invalid_argument("bad outbox cursor");
   }
-  return with_reconnect([&](pqxx::connection& c) {
+  return with_reconnect([&](pqxx::connection_base& c) {
     pqxx::read_transaction txn{c};
     std::vector<outbox_row> out;
     next_cursor = cursor;
@@ -586,7 +591,7 @@ ledger_repository::read_outbox(const std::string& cursor, int64_t limit,
 }
 
 void ledger_repository::ping() {
-  with_reconnect([](pqxx::connection& c) {
+  with_reconnect([](pqxx::connection_base& c) {
     pqxx::nontransaction{c}.exec("SELECT 1");
     return 0;
   });

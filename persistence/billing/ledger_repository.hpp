@@ -53,7 +53,7 @@ private:
   // Only for work that commits nothing or is safe to plan again: a broken
   // connection before COMMIT means nothing of the attempt committed.
   template <class F>
-  auto with_reconnect(F f) -> decltype(f(std::declval<pqxx::connection&>())) {
+  auto with_reconnect(F f) -> decltype(f(std::declval<pg_link&>())) {
     try {
       return db_.run(f);
     } catch (const unavailable&) {
@@ -61,11 +61,11 @@ private:
     }
   }
 
-  std::vector<movement_outcome> apply_once(pqxx::connection& c,
+  std::vector<movement_outcome> apply_once(pg_link& c,
                                            const std::vector<movement>& batch,
                                            bool check_keys, bool optimistic);
   std::vector<movement_outcome> resolve(const std::vector<movement>& batch);
-  refund_outcome refund_once(pqxx::connection& c, const refund_command& cmd);
+  refund_outcome refund_once(pg_link& c, const refund_command& cmd);
 
   pg_connection db_;
   id_generator make_id_;

@@ -106,7 +106,7 @@ video_repository::video_repository(std::string url)
 }
 
 void video_repository::insert(const video_row& v) {
-  db_.run([&](pqxx::connection& c) {
+  db_.run([&](pqxx::connection_base& c) {
     pqxx::work txn{c};
     txn.exec_prepared("video_insert", v.id, v.owner_id, v.owner_display_name,
                       v.title, v.description, v.category,
@@ -118,7 +118,7 @@ void video_repository::insert(const video_row& v) {
 }
 
 std::optional<video_row> video_repository::find(const std::string& id) {
-  return db_.run([&](pqxx::connection& c) -> std::optional<video_row> {
+  return db_.run([&](pqxx::connection_base& c) -> std::optional<video_row> {
     pqxx::read_transaction txn{c};
     auto res = txn.exec_prepared("video_find", id);
     if (res.empty())
@@ -128,7 +128,7 @@ std::optional<video_row> video_repository::find(const std::string& id) {
 }
 
 std::vector<video_row> video_repository::list(const video_filter& f) {
-  return db_.run([&](pqxx::connection& c) {
+  return db_.run([&](pqxx::connection_base& c) {
     pqxx::read_transaction txn{c};
     auto res = txn.exec_params(list_sql(f), like_pattern(f.q), f.category,
                                f.owner_id, f.has_after, f.after_value,
@@ -142,7 +142,7 @@ std::vector<video_row> video_repository::list(const video_filter& f) {
 }
 
 void video_repository::update_details(const video_row& v) {
-  db_.run([&](pqxx::connection& c) {
+  db_.run([&](pqxx::connection_base& c) {
     pqxx::work txn{c};
     txn.exec_prepared("video_update_details", v.id, v.title, v.description,
                       v.category, v.price_per_minute_cents);
@@ -153,7 +153,7 @@ void video_repository::update_details(const video_row& v) {
 
 bool video_repository::finish_processing(const std::string& id,
                                          const media_update& m) {
-  return db_.run([&](pqxx::connection& c) {
+  return db_.run([&](pqxx::connection_base& c) {
     pqxx::work txn{c};
     auto res = txn.exec_prepared("video_finish", id,
                                  m.ok ? "ready" : "failed", m.failure_reason,
@@ -165,7 +165,7 @@ bool video_repository::finish_processing(const std::string& id,
 }
 
 bool video_repository::mark_deleted(const std::string& id) {
-  return db_.run([&](pqxx::connection& c) {
+  return db_.run([&](pqxx::connection_base& c) {
     pqxx::work txn{c};
     auto res = txn.exec_prepared("video_delete", id);
     txn.commit();
@@ -175,7 +175,7 @@ bool video_repository::mark_deleted(const std::string& id) {
 
 bool video_repository::count_view(const std::string& video_id,
                                   const std::string& session_id) {
-  return db_.run([&](pqxx::connection& c) {
+  return db_.run([&](pqxx::connection_base& c) {
     pqxx::work txn{c};
     auto res = txn.exec_prepared("video_count_view", video_id, session_id);
     txn.commit();
@@ -184,7 +184,7 @@ bool video_repository::count_view(const std::string& video_id,
 }
 
 std::vector<video_row> video_repository::list_processing() {
-  return db_.run([&](pqxx::connection& c) {
+  return db_.run([&](pqxx::connection_base& c) {
     pqxx::read_transaction txn{c};
     std::vector<video_row> out;
     for (const auto& r : txn.exec_prepared("video_processing"))

@@ -2,17 +2,46 @@
 
 namespace streamify::persistence {
 
+pg_link::pg_link(const std::string& url)
+  : connection_base(policy_), url_(url), policy_(url_) {
+  init();
+}
+
+pg_link::~pg_link() noexcept {
+  close();
+}
+
+pg_link::keeping_policy::handle
+pg_link::keeping_policy::do_startconnect(handle h) {
+  return current_ = connect_direct::do_startconnect(h);
+}
+
+pg_link::keeping_policy::handle
+pg_link::keeping_policy::do_completeconnect(handle h) {
+  return current_ = connect_direct::do_completeconnect(h);
+}
+
+pg_link::keeping_policy::handle
+pg_link::keeping_policy::do_dropconnect(handle h) noexcept {
+  return current_ = connect_direct::do_dropconnect(h);
+}
+
+pg_link::keeping_policy::handle
+pg_link::keeping_policy::do_disconnect(handle h) noexcept {
+  return current_ = connect_direct::do_disconnect(h);
+}
+
 pg_connection::pg_connection(std::string url,
                              std::vector<named_statement> statements)
   : url_(std::move(url)), statements_(std::move(statements)) {
 }
 
-pqxx::connection& pg_connection::get() {
+pg_link& pg_connection::get() {
   if (conn_ && !conn_->is_open())
     conn_.reset();
   if (!conn_) {
     try {
-      conn_ = std::make_unique<pqxx::connection>(url_);
+      conn_ = std::make_unique<pg_link>(url_);
     } catch (const pqxx::broken_connection& e) {
       throw unavailable(e.what());
     }
@@ -23,7 +52,7 @@ pqxx::connection& pg_connection::get() {
 }
 
 void pg_connection::ping() {
-  run([](pqxx::connection& c) {
+  run([](pqxx::connection_base& c) {
     pqxx::nontransaction{c}.exec("SELECT 1");
     return 0;
   });

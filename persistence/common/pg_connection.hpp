@@ -16,6 +16,35 @@ struct unavailable : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// pqxx's direct connection that also keeps libpq's handle of it: binary
+// COPY (which pqxx 6.4 cannot send: it ends every piece of COPY data with a
+// newline) goes through libpq on the same connection and transaction.
+class pg_link : public pqxx::connection_base {
+public:
+  explicit pg_link(const std::string& url);
+  ~pg_link() noexcept;
+
+  // The current libpq connection; null while disconnected.
+  pqxx::internal::pq::PGconn* handle() const { return policy_.current(); }
+
+private:
+  class keeping_policy final : public pqxx::connect_direct {
+  public:
+    using connect_direct::connect_direct;
+    handle do_startconnect(handle h) override;
+    handle do_completeconnect(handle h) override;
+    handle do_dropconnect(handle h) noexcept override;
+    handle do_disconnect(handle h) noexcept override;
+    handle current() const { return current_; }
+
+  private:
+    handle current_ = nullptr;
+  };
+
+  std::string url_; // before policy_, which keeps a reference to it
+  keeping_policy policy_;
+};
+
 struct named_statement {
   const char* name;
   const char* sql;
@@ -29,7 +58,7 @@ public:
   pg_connection(std::string url, std::vector<named_statement> statements);
 
   template <class F>
-  auto run(F&& f) -> decltype(f(std::declval<pqxx::connection&>())) {
+  auto run(F&& f) -> decltype(f(std::declval<pg_link&>())) {
     try {
       return f(get());
     } catch (const pqxx::broken_connection& e) {
@@ -44,11 +73,11 @@ public:
   void reset() { conn_.reset(); }
 
 private:
-  pqxx::connection& get();
+  pg_link& get();
 
   std::string url_;
   std::vector<named_statement> statements_;
-  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<pg_link> conn_;
 };
 
 } // namespace streamify::persistence

@@ -82,7 +82,7 @@ session_repository::session_repository(std::string url)
 }
 
 void session_repository::save(const session_row& s) {
-  db_.run([&](pqxx::connection& c) {
+  db_.run([&](pqxx::connection_base& c) {
     pqxx::work txn{c};
     txn.exec_prepared("session_save", s.id, s.viewer_id, s.video_id,
                       s.owner_id, s.title, s.duration_ms, s.price_cents,
@@ -97,7 +97,7 @@ void session_repository::save(const session_row& s) {
 }
 
 std::optional<session_row> session_repository::find(const std::string& id) {
-  return db_.run([&](pqxx::connection& c) -> std::optional<session_row> {
+  return db_.run([&](pqxx::connection_base& c) -> std::optional<session_row> {
     pqxx::read_transaction txn{c};
     auto res = txn.exec_prepared("session_by_id", id);
     if (res.empty())
@@ -107,7 +107,7 @@ std::optional<session_row> session_repository::find(const std::string& id) {
 }
 
 std::vector<session_row> session_repository::live() {
-  return db_.run([&](pqxx::connection& c) {
+  return db_.run([&](pqxx::connection_base& c) {
     pqxx::read_transaction txn{c};
     return to_rows(txn.exec_prepared("sessions_live"));
   });
@@ -116,7 +116,7 @@ std::vector<session_row> session_repository::live() {
 std::vector<session_row>
 session_repository::by_viewer(const std::string& viewer_id, int64_t limit,
                               const std::optional<history_cursor>& before) {
-  return db_.run([&](pqxx::connection& c) {
+  return db_.run([&](pqxx::connection_base& c) {
     pqxx::read_transaction txn{c};
     if (before)
       return to_rows(txn.exec_prepared("sessions_by_viewer_before", viewer_id,
