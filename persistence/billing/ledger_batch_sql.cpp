@@ -111,19 +111,23 @@ public:
   }
 
 private:
+  // Big-endian, as the binary format has it.
   void put16(int16_t x) {
     auto u = static_cast<uint16_t>(x);
-    buf_ += static_cast<char>(u >> 8);
-    buf_ += static_cast<char>(u);
+    const char b[2] = {static_cast<char>(u >> 8), static_cast<char>(u)};
+    buf_.append(b, sizeof(b));
   }
   void put32(int32_t x) {
     auto u = static_cast<uint32_t>(x);
-    for (int shift = 24; shift >= 0; shift -= 8)
-      buf_ += static_cast<char>(u >> shift);
+    const char b[4] = {static_cast<char>(u >> 24), static_cast<char>(u >> 16),
+                       static_cast<char>(u >> 8), static_cast<char>(u)};
+    buf_.append(b, sizeof(b));
   }
   void put64(uint64_t x) {
-    for (int shift = 56; shift >= 0; shift -= 8)
-      buf_ += static_cast<char>(x >> shift);
+    char b[8];
+    for (int i = 7; i >= 0; --i, x >>= 8)
+      b[i] = static_cast<char>(x);
+    buf_.append(b, sizeof(b));
   }
 
   int16_t columns_;
