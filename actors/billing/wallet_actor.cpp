@@ -142,13 +142,16 @@ bool moved_away(self_ptr self, int64_t epoch, bool retried) {
   return false;
 }
 
-void remember(self_ptr self, const std::string& key,
-              const std::string& fingerprint, movement_outcome o) {
+void remember(self_ptr self, const std::string& key, std::string fingerprint,
+              movement_outcome o) {
   auto& st = self->state;
   if (st.settings.remembered_keys == 0)
     return;
   o.status = persistence::status_applied;
-  if (st.recent.emplace(key, wallet_state::remembered{fingerprint, o}).second)
+  if (st.recent
+        .emplace(key, wallet_state::remembered{std::move(fingerprint),
+                                                std::move(o)})
+        .second)
     st.recent_order.push_back(key);
   while (st.recent_order.size() > st.settings.remembered_keys) {
     st.recent.erase(st.recent_order.front());
@@ -166,7 +169,7 @@ void finish(self_ptr self, const std::string& key, const movement_outcome& o) {
   auto entry = std::move(i->second);
   st.keys.erase(i);
   if (succeeded(o))
-    remember(self, key, entry.fingerprint, o);
+    remember(self, key, std::move(entry.fingerprint), o);
   for (size_t n = 0; n < entry.waiters.size(); ++n) {
     auto x = o;
     if (n > 0 && x.status == persistence::status_applied)
