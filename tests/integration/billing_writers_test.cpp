@@ -2,6 +2,8 @@
 
 #include <caf/test/unit_test.hpp>
 
+#include "actors/billing/billing_rules.hpp"
+#include "persistence/billing/ledger_repository.hpp"
 #include "tests/integration/billing_load.hpp"
 #include "tests/integration/billing_support.hpp"
 #include "tests/integration/shared_node.hpp"
@@ -144,5 +146,42 @@ CAF_TEST(a viewer refunded by another writer can spend the refund at once) {
   CAF_REQUIRE(again);
   CAF_CHECK_EQUAL(again->balance_cents, 95);
   CAF_CHECK_EQUAL(broken_chains(dbs, "w3_"), "0");
+  check_reconciled(dbs);
+}
+
+CAF_TEST(a key another writer committed is answered from the ledger) {
+  // A writer does not read charge keys before it writes them: the binary
+  // COPY meets the unique key, and the batch is planned again with its keys
+  // read. The other charges of that batch still commit once.
+  auto& dbs = shared_databases();
+  const std::string viewer = "w4_viewer";
+  persistence::ledger_repository first{dbs.url("billing"), billing::ordered_id};
+  persistence::ledger_repository second{dbs.url("billing"), billing::ordered_id};
+  auto epoch = first.claim(viewer).owner_epoch;
+  auto charge = [&](int minute, int64_t price) {
+    return billing::charge_movement(
+      charge_request{viewer, "w4_creator", "w4_s1", "video1", minute, price, 2000},
+      billing::ordered_id(), epoch, 1'700'000'000'000);
+  };
+  auto deposit = billing::deposit_movement(
+    billing::deposit_request{viewer, "d", "d", 100}, billing::ordered_id(), "ref", 0);
+  auto d = first.apply({deposit}); // (checks bind a reference: no temporaries)
+  CAF_REQUIRE_EQUAL(d[0].status, persistence::status_applied);
+  auto m0 = charge(0, 10);
+  auto committed = first.apply({m0});
+  CAF_REQUIRE_EQUAL(committed[0].status, persistence::status_applied);
+  auto replay = m0;
+  replay.id = billing::ordered_id(); // another wallet's attempt: its own id
+  auto changed = charge(0, 20);      // the same key for another price
+  auto fresh = charge(1, 10);
+  auto out = second.apply({replay, fresh, changed});
+  CAF_CHECK_EQUAL(out[0].status, persistence::status_replayed);
+  CAF_CHECK_EQUAL(out[0].transaction_id, committed[0].transaction_id);
+  CAF_CHECK_EQUAL(out[1].status, persistence::status_applied);
+  CAF_CHECK_EQUAL(out[2].status, persistence::status_conflict);
+  CAF_CHECK_EQUAL(dbs.query("billing", "SELECT count(*) FROM ledger_transactions"
+                                       " WHERE subject_id = 'w4_viewer'"),
+                  "3");
+  CAF_CHECK_EQUAL(broken_chains(dbs, "w4_"), "0");
   check_reconciled(dbs);
 }
