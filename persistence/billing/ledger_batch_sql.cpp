@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include <libpq-fe.h>
+#include "persistence/common/binary_copy.hpp"
 
 namespace streamify::persistence::ledger_sql {
 
@@ -25,115 +25,6 @@ entry_sums sums_of(const movement& m) {
   }
   return f;
 }
-
-// The rows of one COPY in PostgreSQL's binary format, built in one buffer
-// and sent in one piece: nothing is escaped here or parsed by the server
-// (the text format's parsing, timestamps most of all, was a visible share of
-// the server's time per charge).
-class copy_rows {
-public:
-  copy_rows(size_t rows, size_t columns)
-    : columns_(static_cast<int16_t>(columns)) {
-    buf_.reserve(32 + rows * columns * 24);
-    static constexpr char signature[] = "PGCOPY\n\377\r\n";
-    buf_.append(signature, sizeof(signature)); // with its final '\0'
-    put32(0); // flags
-    put32(0); // header extension length
-  }
-
-  // Starts the next row; every row then gives all its columns in order.
-  copy_rows& row() {
-    put16(columns_);
-    ++rows_;
-    return *this;
-  }
-  copy_rows& text(const std::string& x) {
-    put32(static_cast<int32_t>(x.size()));
-    buf_ += x;
-    return *this;
-  }
-  // Empty text is NULL.
-  copy_rows& text_or_null(const std::string& x) {
-    return x.empty() ? null() : text(x);
-  }
-  copy_rows& number(int64_t x) {
-    put32(8);
-    put64(static_cast<uint64_t>(x));
-    return *this;
-  }
-  // A negative number is NULL.
-  copy_rows& number_or_null(int64_t x) {
-    return x < 0 ? null() : number(x);
-  }
-  // A timestamptz from milliseconds since 1970: microseconds since 2000.
-  copy_rows& timestamp(int64_t ms) {
-    constexpr int64_t pg_epoch_ms = 946'684'800'000;
-    return number((ms - pg_epoch_ms) * 1000);
-  }
-  copy_rows& null() {
-    put32(-1);
-    return *this;
-  }
-  bool empty() const { return rows_ == 0; }
-
-  // COPY table (columns) FROM STDIN (FORMAT binary) with all rows. A unique
-  // key that is taken throws pqxx::unique_violation, like a statement would.
-  // `txn` runs on `link`.
-  void send(pg_link& link, pqxx::transaction_base& txn,
-            const std::string& table, const std::vector<std::string>& columns) {
-    put16(-1); // trailer
-    std::string query = "COPY " + table + " (";
-    for (size_t i = 0; i < columns.size(); ++i)
-      query += (i > 0 ? ", " : "") + columns[i];
-    query += ") FROM STDIN (FORMAT binary)";
-    txn.exec(query);
-    auto* conn = link.handle();
-    if (PQputCopyData(conn, buf_.data(), static_cast<int>(buf_.size())) != 1
-        || PQputCopyEnd(conn, nullptr) != 1)
-      throw pqxx::broken_connection(PQerrorMessage(conn));
-    std::string error;
-    std::string state;
-    while (PGresult* r = PQgetResult(conn)) {
-      if (PQresultStatus(r) != PGRES_COMMAND_OK && error.empty()) {
-        error = PQresultErrorMessage(r);
-        if (const char* code = PQresultErrorField(r, PG_DIAG_SQLSTATE))
-          state = code;
-      }
-      PQclear(r);
-    }
-    if (PQstatus(conn) == CONNECTION_BAD)
-      throw pqxx::broken_connection(error.empty() ? PQerrorMessage(conn)
-                                                  : error);
-    if (state == "23505")
-      throw pqxx::unique_violation(error, query, state.c_str());
-    if (!error.empty())
-      throw pqxx::sql_error(error, query, state.c_str());
-  }
-
-private:
-  // Big-endian, as the binary format has it.
-  void put16(int16_t x) {
-    auto u = static_cast<uint16_t>(x);
-    const char b[2] = {static_cast<char>(u >> 8), static_cast<char>(u)};
-    buf_.append(b, sizeof(b));
-  }
-  void put32(int32_t x) {
-    auto u = static_cast<uint32_t>(x);
-    const char b[4] = {static_cast<char>(u >> 24), static_cast<char>(u >> 16),
-                       static_cast<char>(u >> 8), static_cast<char>(u)};
-    buf_.append(b, sizeof(b));
-  }
-  void put64(uint64_t x) {
-    char b[8];
-    for (int i = 7; i >= 0; --i, x >>= 8)
-      b[i] = static_cast<char>(x);
-    buf_.append(b, sizeof(b));
-  }
-
-  int16_t columns_;
-  size_t rows_ = 0;
-  std::string buf_;
-};
 
 // Numbers (seq) for the rows of one COPY from a sequence that moves on
 // `number_block` at a time (migration 006): one nextval per block of rows
@@ -254,7 +145,7 @@ write_plan(pg_link& link, pqxx::transaction_base& txn,
   std::sort(by_key.begin(), by_key.end(), [&](size_t a, size_t b) {
     return batch[a].key < batch[b].key;
   });
-  copy_rows txs{plan.applied.size(), tx_columns.size()};
+  binary_copy txs{plan.applied.size(), tx_columns.size()};
   row_numbers tx_seq{txn, tx_sequence, plan.applied.size()};
   for (auto i : by_key) {
     const auto& m = batch[i];
@@ -287,7 +178,7 @@ write_plan(pg_link& link, pqxx::transaction_base& txn,
     size_t rows = 0;
     for (const auto& e : plan.entries)
       rows += is_credited(e.account_id) ? 0 : 1;
-    copy_rows entries{rows, entry_columns.size()};
+    binary_copy entries{rows, entry_columns.size()};
     row_numbers seq{txn, entry_sequence, rows};
     for (auto i : by_account) {
       const auto& e = plan.entries[i];
@@ -346,7 +237,7 @@ write_plan(pg_link& link, pqxx::transaction_base& txn,
   size_t rows = 0;
   for (const auto& e : plan.entries)
     rows += base.count(e.account_id);
-  copy_rows entries{rows, entry_columns.size()};
+  binary_copy entries{rows, entry_columns.size()};
   row_numbers seq{txn, entry_sequence, rows};
   for (auto i : by_account) {
     const auto& e = plan.entries[i];
