@@ -4,26 +4,15 @@
 
 #include <set>
 
-#include <caf/test/dsl.hpp>
-
 #include "actors/billing/billing_actor.hpp"
-#include "actors/common/message_types.hpp"
-#include "persistence/billing/memory_ledger_store.hpp"
+#include "tests/unit/billing_fixture.hpp"
 
 using namespace streamify;
 using namespace streamify::billing;
-namespace p = streamify::persistence;
 
 namespace {
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    streamify::add_message_types(*this);
-  }
-};
-
-using router_impl
-  = std::remove_pointer_t<billing_router_actor::stateful_pointer<billing_state>>;
+using billing_test::billing_fixture;
 
 const shard_map two_nodes{{"b:7100", "a:7100"}};
 
@@ -38,13 +27,7 @@ std::string user_on(size_t index, int skip = 0) {
 
 // Two billing nodes on one ledger: `a` knows the map and forwards what
 // belongs to `b`; `b` serves whatever reaches it.
-struct fixture : test_coordinator_fixture<test_config> {
-  int next_id = 0;
-  std::shared_ptr<p::memory_ledger_store> store
-    = std::make_shared<p::memory_ledger_store>(
-      [this] { return "rev" + std::to_string(++next_id); });
-  std::shared_ptr<manual_clock> clk
-    = std::make_shared<manual_clock>(1'800'000'000'000);
+struct fixture : billing_fixture {
   billing_router_actor a;
   billing_router_actor b;
 
@@ -67,34 +50,20 @@ struct fixture : test_coordinator_fixture<test_config> {
     t.settings.shards = std::move(shards);
     return spawn_billing(
       sys, t, [this] { return store; }, std::make_shared<sandbox_provider>(),
-      clk, [this] { return "tx" + std::to_string(++next_id); });
-  }
-
-  router_impl& node(const billing_router_actor& h) {
-    return deref<router_impl>(h);
-  }
-
-  template <class T, class Handle, class... Ts>
-  caf::expected<T> call(const Handle& to, Ts&&... xs) {
-    auto pending = self->request(to, caf::infinite, std::forward<Ts>(xs)...);
-    sched.run();
-    caf::expected<T> out = caf::error{};
-    pending.receive([&](T& x) { out = std::move(x); },
-                    [&](caf::error& err) { out = std::move(err); });
-    return out;
+      clk, tx_ids());
   }
 
   template <class Handle>
   caf::expected<deposit_result> deposit(const Handle& to, const std::string& user,
                                         int64_t amount, const std::string& key) {
-    return call<deposit_result>(to, deposit_atom::value,
+    return call_to<deposit_result>(to, deposit_atom::value,
                                 deposit_request{user, key, "", amount});
   }
 
   template <class Handle>
   caf::expected<charge_result> charge(const Handle& to, const std::string& user,
                                       int64_t minute) {
-    return call<charge_result>(
+    return call_to<charge_result>(
       to, charge_atom::value,
       charge_request{user, "creator", "s-" + user, "video", minute, 100, 2000});
   }
@@ -156,7 +125,7 @@ CAF_TEST(a money write reaching the wrong node goes to the node of the wallet) {
   CAF_REQUIRE(again);
   CAF_CHECK(again->replayed);
   // Reads come from the shared ledger wherever they are asked.
-  auto w = call<wallet_summary>(a, wallet_atom::value, theirs);
+  auto w = call_to<wallet_summary>(a, wallet_atom::value, theirs);
   CAF_REQUIRE(w);
   CAF_CHECK_EQUAL(w->balance_cents, 400);
   CAF_CHECK(store->reconcile().ok());
@@ -172,7 +141,7 @@ CAF_TEST(a write of a stale owner is refused and never claims the wallet back) {
   CAF_REQUIRE(!r);
   CAF_CHECK_EQUAL(machine_code(r.error()), "wallet_moved");
   CAF_CHECK_EQUAL(store->claim(mine).owner_epoch, taken.owner_epoch + 1);
-  auto w = call<wallet_summary>(a, wallet_atom::value, mine);
+  auto w = call_to<wallet_summary>(a, wallet_atom::value, mine);
   CAF_REQUIRE(w);
   CAF_CHECK_EQUAL(w->balance_cents, 400); // nothing written
   // A request that still reaches this node claims afresh and is fenced the
@@ -192,15 +161,15 @@ CAF_TEST(the shard router sends each user to its node and the rest anywhere) {
   auto user = user_on(0);
   CAF_REQUIRE(deposit(router, user, 300, "d1"));
   CAF_CHECK_EQUAL(node(b).state.wallets.count(user), 1u);
-  auto page = call<outbox_page>(router, outbox_atom::value, outbox_query{"", 10});
+  auto page = call_to<outbox_page>(router, outbox_atom::value, outbox_query{"", 10});
   CAF_REQUIRE(page);
   CAF_CHECK_EQUAL(page->items.size(), 1u);
   // With one node gone, the outbox still answers and the status says which.
   anon_send_exit(b, caf::exit_reason::kill);
   sched.run();
-  page = call<outbox_page>(router, outbox_atom::value, outbox_query{"", 10});
+  page = call_to<outbox_page>(router, outbox_atom::value, outbox_query{"", 10});
   CAF_REQUIRE(page);
-  auto status = call<role_status>(router, status_atom::value);
+  auto status = call_to<role_status>(router, status_atom::value);
   CAF_REQUIRE(status);
   CAF_CHECK(!status->ready);
   CAF_CHECK(status->detail.find("a:7100: unreachable") != std::string::npos);

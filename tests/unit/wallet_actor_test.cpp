@@ -2,12 +2,9 @@
 
 #include "actors/billing/billing_actor.hpp"
 
-#include <caf/test/dsl.hpp>
-
 #include "actors/billing/billing_rules.hpp"
 #include "actors/common/errc.hpp"
-#include "actors/common/message_types.hpp"
-#include "persistence/billing/memory_ledger_store.hpp"
+#include "tests/unit/billing_fixture.hpp"
 
 using namespace streamify;
 using namespace streamify::billing;
@@ -15,24 +12,11 @@ namespace p = streamify::persistence;
 
 namespace {
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    streamify::add_message_types(*this);
-  }
-};
-
-using router_impl
-  = std::remove_pointer_t<billing_router_actor::stateful_pointer<billing_state>>;
+using billing_test::billing_fixture;
 
 constexpr auto idle = std::chrono::seconds(60);
 
-struct fixture : test_coordinator_fixture<test_config> {
-  int next_id = 0;
-  std::shared_ptr<p::memory_ledger_store> store
-    = std::make_shared<p::memory_ledger_store>(
-      [this] { return "rev" + std::to_string(++next_id); });
-  std::shared_ptr<manual_clock> clk
-    = std::make_shared<manual_clock>(1'800'000'000'000);
+struct fixture : billing_fixture {
   ledger_writer_actor writer;
   ledger_reader_actor reader;
   billing_router_actor role;
@@ -48,8 +32,7 @@ struct fixture : test_coordinator_fixture<test_config> {
     settings.read_timeout = std::chrono::hours(1);
     role = sys.spawn(billing_role, std::vector<ledger_writer_actor>{writer},
                      std::vector<ledger_reader_actor>{reader}, settings,
-                     std::make_shared<sandbox_provider>(), clk,
-                     [this] { return "tx" + std::to_string(++next_id); });
+                     std::make_shared<sandbox_provider>(), clk, tx_ids());
     sched.run();
   }
 
@@ -59,19 +42,14 @@ struct fixture : test_coordinator_fixture<test_config> {
     CAF_CHECK(store->reconcile().ok());
   }
 
-  router_impl& router() {
-    return deref<router_impl>(role);
+  billing_test::router_impl& router() {
+    return node(role);
   }
 
-  // Sends one request and runs everything except timers.
+  // Sends one request to the role and runs everything except timers.
   template <class T, class... Ts>
   caf::expected<T> call(Ts&&... xs) {
-    auto pending = self->request(role, caf::infinite, std::forward<Ts>(xs)...);
-    sched.run();
-    caf::expected<T> out = caf::error{};
-    pending.receive([&](T& x) { out = std::move(x); },
-                    [&](caf::error& err) { out = std::move(err); });
-    return out;
+    return call_to<T>(role, std::forward<Ts>(xs)...);
   }
 
   deposit_result deposit(const std::string& user, int64_t amount,
