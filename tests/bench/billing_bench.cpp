@@ -197,8 +197,10 @@ void fire(caf::stateful_actor<driver_state>* self) {
                      price,
                      fee_bps};
   ++st.sent;
-  self->request(st.role, std::chrono::seconds(60), charge_atom::value,
-                std::move(req))
+  // The load generator sets no timer per request (in CAF 0.17 each one is a
+  // wake-up of the clock thread, never cancelled): the whole run has one
+  // deadline instead (see drive).
+  self->request(st.role, caf::infinite, charge_atom::value, std::move(req))
     .then(
       [self](charge_result&) {
         ++self->state.ok;
@@ -285,6 +287,9 @@ double self_cpu_seconds() {
          + u.ru_stime.tv_usec / 1e6;
 }
 
+// How long the bench waits for a driver's report before it gives up.
+constexpr auto run_deadline = std::chrono::minutes(10);
+
 struct run_result {
   int64_t ok = 0;
   int64_t failed = 0;
@@ -311,10 +316,16 @@ run_result drive(caf::actor_system& sys, const billing_actor& role,
   }
   run_result r;
   for (int d = 0; d < drivers; ++d)
-    self->receive([&](done_atom, int64_t ok, int64_t failed) {
-      r.ok += ok;
-      r.failed += failed;
-    });
+    self->receive(
+      [&](done_atom, int64_t ok, int64_t failed) {
+        r.ok += ok;
+        r.failed += failed;
+      },
+      caf::after(run_deadline) >> [] {
+        // Requests still open would keep the actor system from shutting down.
+        std::cerr << "bench failed: a driver did not finish in time\n";
+        std::_Exit(1);
+      });
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now()
                                             - start)
                 .count();
