@@ -11,6 +11,7 @@
 // the bench creates and drops its own databases. Exit status: 0 when every
 // charge was answered as expected, reconcile found zero differences and the
 // rate reached --min-rate (default 0: not checked).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -169,6 +170,9 @@ struct driver_state {
   int64_t failed = 0;
   int64_t minute_base = 0;
   std::vector<int64_t> minutes;
+  // Microseconds from request to answer, one per charge; drive() reads them
+  // after this driver reported done.
+  std::shared_ptr<std::vector<int32_t>> latencies;
   static inline const char* name = "bench_driver";
 };
 
@@ -200,10 +204,16 @@ void fire(caf::stateful_actor<driver_state>* self) {
   // The load generator sets no timer per request (in CAF 0.17 each one is a
   // wake-up of the clock thread, never cancelled): the whole run has one
   // deadline instead (see drive).
+  auto sent_at = std::chrono::steady_clock::now();
   self->request(st.role, caf::infinite, charge_atom::value, std::move(req))
     .then(
-      [self](charge_result&) {
-        ++self->state.ok;
+      [self, sent_at](charge_result&) {
+        auto& st = self->state;
+        ++st.ok;
+        st.latencies->push_back(static_cast<int32_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(
+            std::chrono::steady_clock::now() - sent_at)
+            .count()));
         answered(self);
       },
       [self](caf::error& err) {
@@ -216,8 +226,11 @@ void fire(caf::stateful_actor<driver_state>* self) {
 caf::behavior driver(caf::stateful_actor<driver_state>* self,
                      billing_actor role, caf::actor reporter, int first,
                      int count, int creators, int64_t to_send, int window,
-                     int64_t minute_base) {
+                     int64_t minute_base,
+                     std::shared_ptr<std::vector<int32_t>> latencies) {
   auto& st = self->state;
+  st.latencies = std::move(latencies);
+  st.latencies->reserve(static_cast<size_t>(to_send));
   st.role = std::move(role);
   st.reporter = std::move(reporter);
   st.first = first;
@@ -296,7 +309,15 @@ struct run_result {
   double seconds = 0;
   double client_cpu = 0; // this process
   double server_cpu = 0; // PostgreSQL (-1: not on this machine)
+  std::vector<int32_t> latencies_us; // of the charges answered ok, sorted
 };
+
+double percentile_ms(const std::vector<int32_t>& sorted, double p) {
+  if (sorted.empty())
+    return 0;
+  auto i = static_cast<size_t>(p * static_cast<double>(sorted.size() - 1));
+  return sorted[i] / 1000.0;
+}
 
 // Sends `per_wallet` charges for every wallet from o.drivers drivers.
 run_result drive(caf::actor_system& sys, const billing_actor& role,
@@ -307,12 +328,14 @@ run_result drive(caf::actor_system& sys, const billing_actor& role,
   auto server0 = postmaster.empty() ? 0 : server_cpu_seconds(postmaster);
   auto start = std::chrono::steady_clock::now();
   int drivers = std::max(1, std::min(o.drivers, o.wallets));
+  std::vector<std::shared_ptr<std::vector<int32_t>>> latencies;
   for (int d = 0; d < drivers; ++d) {
     int first = o.wallets * d / drivers;
     int count = o.wallets * (d + 1) / drivers - first;
     int64_t share = total * (d + 1) / drivers - total * d / drivers;
-    sys.spawn(driver, role, caf::actor_cast<caf::actor>(self), first, count, o.creators, share,
-              o.window, minute_base);
+    latencies.push_back(std::make_shared<std::vector<int32_t>>());
+    sys.spawn(driver, role, caf::actor_cast<caf::actor>(self), first, count,
+              o.creators, share, o.window, minute_base, latencies.back());
   }
   run_result r;
   for (int d = 0; d < drivers; ++d)
@@ -333,6 +356,9 @@ run_result drive(caf::actor_system& sys, const billing_actor& role,
   r.server_cpu = postmaster.empty()
                    ? -1
                    : server_cpu_seconds(postmaster) - server0;
+  for (const auto& l : latencies)
+    r.latencies_us.insert(r.latencies_us.end(), l->begin(), l->end());
+  std::sort(r.latencies_us.begin(), r.latencies_us.end());
   return r;
 }
 
@@ -435,6 +461,11 @@ int main(int argc, char** argv) {
                 "charges/s\n",
                 static_cast<long long>(r.ok),
                 static_cast<long long>(r.failed), r.seconds, rate);
+    std::printf("  latency, request to answer: p50 %.1f ms, p99 %.1f ms, "
+                "max %.1f ms\n",
+                percentile_ms(r.latencies_us, 0.5),
+                percentile_ms(r.latencies_us, 0.99),
+                percentile_ms(r.latencies_us, 1.0));
     if (r.server_cpu >= 0) {
       double cpu = r.client_cpu + r.server_cpu;
       std::printf("  cpu: bench process %.2f s + PostgreSQL %.2f s = %.1f us "
