@@ -174,23 +174,31 @@ write_plan(pg_link& link, pqxx::transaction_base& txn,
   auto is_credited = [&](const std::string& id) {
     return !credited.empty() && credited.count(id) > 0;
   };
-  {
-    size_t rows = 0;
-    for (const auto& e : plan.entries)
-      rows += is_credited(e.account_id) ? 0 : 1;
-    binary_copy entries{rows, entry_columns.size()};
-    row_numbers seq{txn, entry_sequence, rows};
-    for (auto i : by_account) {
+  // The entries of the accounts the batch debits go before the tail, those of
+  // credited accounts in it; both in account order.
+  std::vector<size_t> own_rows;
+  std::vector<size_t> credited_rows;
+  for (auto i : by_account)
+    (is_credited(plan.entries[i].account_id) ? credited_rows : own_rows)
+      .push_back(i);
+  // `base` (empty, or holding every account of `rows`) is added to each
+  // balance_after: a credited account's balance before the batch.
+  auto copy_entries = [&](const std::vector<size_t>& rows,
+                          const std::unordered_map<std::string, int64_t>& base) {
+    if (rows.empty())
+      return;
+    binary_copy entries{rows.size(), entry_columns.size()};
+    row_numbers seq{txn, entry_sequence, rows.size()};
+    for (auto i : rows) {
       const auto& e = plan.entries[i];
-      if (is_credited(e.account_id))
-        continue;
+      auto offset = base.empty() ? 0 : base.at(e.account_id);
       entries.row().text(batch[e.movement].id).text(e.account_id).text(e.kind)
-        .number(e.amount_cents).number(e.balance_after_cents)
+        .number(e.amount_cents).number(offset + e.balance_after_cents)
         .number(seq.next());
     }
-    if (!entries.empty())
-      entries.send(link, txn, "ledger_entries", entry_columns);
-  }
+    entries.send(link, txn, "ledger_entries", entry_columns);
+  };
+  copy_entries(own_rows, {});
   // The tail: from here to the commit the batch holds its accounts' rows.
   if (!accounts_locked)
     lock_accounts_table(txn);
@@ -230,25 +238,9 @@ write_plan(pg_link& link, pqxx::transaction_base& txn,
         throw batch_race("an account moved since it was read");
     }
   }
-  if (base.empty())
-    return after;
   // Numbered under the lock: a credited account's seq follows the order in
   // which the writers' tails hold it, like its balance_after.
-  size_t rows = 0;
-  for (const auto& e : plan.entries)
-    rows += base.count(e.account_id);
-  binary_copy entries{rows, entry_columns.size()};
-  row_numbers seq{txn, entry_sequence, rows};
-  for (auto i : by_account) {
-    const auto& e = plan.entries[i];
-    auto b = base.find(e.account_id);
-    if (b == base.end())
-      continue;
-    entries.row().text(batch[e.movement].id).text(e.account_id).text(e.kind)
-      .number(e.amount_cents).number(b->second + e.balance_after_cents)
-      .number(seq.next());
-  }
-  entries.send(link, txn, "ledger_entries", entry_columns);
+  copy_entries(credited_rows, base);
   return after;
 }
 
