@@ -57,6 +57,7 @@ public:
   int64_t request_timeout = 15;
   std::string frontend_dir = "frontend";
   std::string cors_origin;
+  std::string trusted_proxies;
   bool metrics_public = true;
   int64_t stream_threads = 0;
   int64_t write_timeout = 10;
