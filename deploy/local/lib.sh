@@ -325,18 +325,25 @@ streamify_edge_certs() (
 
 # streamify_edge_start PREFIX UPSTREAM CERT KEY [nginx-conf options...]
 # Writes PREFIX/nginx.conf and starts nginx as a daemon (pid in
-# PREFIX/nginx.pid); returns once it listens, or 1 with nginx's error.
+# PREFIX/nginx.pid, its log in PREFIX/nginx.log); returns once it runs, or 1
+# with nginx's error.
 streamify_edge_start() (
   local prefix=$1
   mkdir -p "$prefix/tmp" || return 1
   "$STREAMIFY_ROOT/deploy/edge/nginx-conf" "$@" >"$prefix/nginx.conf" || return 1
-  nginx -e stderr -p "$prefix" -c "$prefix/nginx.conf" || return 1
+  # The daemon keeps what it inherits: its output goes to a file, never to
+  # the caller's pipes.
+  if ! nginx -e stderr -p "$prefix" -c "$prefix/nginx.conf" \
+       </dev/null >>"$prefix/nginx.log" 2>&1; then
+    cat "$prefix/nginx.log" >&2
+    return 1
+  fi
   local i
   for (( i = 0; i < 50; i++ )); do
     [[ -s $prefix/nginx.pid ]] && return 0
     sleep 0.1
   done
-  streamify_log "nginx did not start (no $prefix/nginx.pid)"
+  streamify_log "nginx did not start (no $prefix/nginx.pid): $(cat "$prefix/nginx.log")"
   return 1
 )
 

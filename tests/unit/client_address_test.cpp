@@ -32,8 +32,15 @@ CAF_TEST(a proxy list holds addresses and networks of both families) {
 }
 
 CAF_TEST(an entry that is no address or network is refused) {
-  for (auto bad : {"edge", "10.0.0.0/33", "::/129", "10.0.0.0/", "1.2.3.4/x"})
-    CAF_CHECK_THROWS_AS(parse_proxy_list(bad), std::invalid_argument);
+  for (auto bad : {"edge", "10.0.0.0/33", "::/129", "10.0.0.0/", "1.2.3.4/x"}) {
+    auto refused = false;
+    try {
+      parse_proxy_list(bad);
+    } catch (const std::invalid_argument&) {
+      refused = true;
+    }
+    CAF_CHECK(refused);
+  }
 }
 
 CAF_TEST(a peer that is no trusted proxy is the client whatever it sends) {

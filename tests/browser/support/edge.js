@@ -17,7 +17,7 @@ export class TestEdge {
     const edge = new TestEdge();
     edge.dir = mkdtempSync(path.join(os.tmpdir(), 'streamify-browser-edge-'));
     edge.httpsPort = await freePort();
-    edge.httpPort = await freePort();
+    do edge.httpPort = await freePort(); while (edge.httpPort === edge.httpsPort);
     const tls = path.join(edge.dir, 'tls');
     libSh(`streamify_edge_certs "${tls}" localhost >/dev/null && `
       + `streamify_edge_start "${edge.dir}/nginx" 127.0.0.1:${gatewayPort} "${tls}/localhost.pem" `
