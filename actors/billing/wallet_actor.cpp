@@ -267,14 +267,9 @@ refund_result to_refund_result(const std::string& session_id,
   refund_result out;
   out.session_id = session_id;
   out.replayed = o.status == persistence::status_replayed;
-  for (const auto& l : o.lines) {
+  for (const auto& l : o.lines)
     out.refunded_cents += l.amount_cents;
-    out.items.push_back(refund_line{l.transaction_id, l.reversed_transaction_id,
-                                    l.viewer_id, l.creator_id, l.video_id,
-                                    l.minute_index, l.amount_cents,
-                                    l.creator_cents, l.platform_cents,
-                                    l.created_at_ms});
-  }
+  out.items = o.lines;
   return out;
 }
 
