@@ -5,7 +5,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
-#include "actors/billing/billing_rules.hpp"
+#include "actors/billing/ledger_rules.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/common/message_types.hpp"
 #include "persistence/billing/ledger_repository.hpp"

@@ -1,4 +1,4 @@
-#include "actors/billing/billing_rules.hpp"
+#include "actors/billing/ledger_rules.hpp"
 
 #include <chrono>
 #include <cstdio>
