@@ -36,6 +36,26 @@ media_worker_actor::behavior_type fake_media(media_worker_actor::pointer,
   };
 }
 
+// Stands in for ffmpeg: reports 50% to the requester, then answers every
+// job with `result`.
+transcode_worker_actor::behavior_type
+fake_transcoder(transcode_worker_actor::pointer self, transcode_result result) {
+  return {
+    [self, result](transcode_atom, const transcode_job& job) {
+      caf::anon_send(caf::actor_cast<catalog_actor>(self->current_sender()),
+                     progress_atom::value, job.video_id, int32_t{50});
+      return result;
+    },
+  };
+}
+
+transcode_result two_renditions() {
+  transcode_result r;
+  r.ok = true;
+  r.renditions = {{"240p", 426, 240, 563'200}, {"360p", 640, 360, 1'161'600}};
+  return r;
+}
+
 struct fixture : test_coordinator_fixture<test_config> {
   std::shared_ptr<persistence::memory_video_store> store
     = std::make_shared<persistence::memory_video_store>();
@@ -47,6 +67,7 @@ struct fixture : test_coordinator_fixture<test_config> {
   media_facts facts;
   catalog_worker_actor worker;
   media_worker_actor media;
+  transcode_worker_actor transcoder;
   catalog_actor role;
 
   fixture() {
@@ -58,10 +79,16 @@ struct fixture : test_coordinator_fixture<test_config> {
     facts.video_codec = "vp9";
     worker = sys.spawn(catalog_worker, store, paths);
     media = sys.spawn(fake_media, facts);
-    role = sys.spawn(catalog_role, std::vector<catalog_worker_actor>{worker},
-                     std::vector<media_worker_actor>{media}, catalog_settings{},
-                     clk);
+    transcoder = sys.spawn(fake_transcoder, two_renditions());
+    role = start_role();
     run();
+  }
+
+  catalog_actor start_role() {
+    return sys.spawn(catalog_role, std::vector<catalog_worker_actor>{worker},
+                     std::vector<media_worker_actor>{media},
+                     std::vector<transcode_worker_actor>{transcoder},
+                     catalog_settings{}, clk);
   }
 
   ~fixture() {
@@ -95,6 +122,19 @@ struct fixture : test_coordinator_fixture<test_config> {
     return *r;
   }
 
+  // A row of ann's straight into the store, as a node before this one left it.
+  void insert_row(const std::string& id, const std::string& status,
+                  const std::string& file_name) {
+    persistence::video_row row;
+    row.id = id;
+    row.owner_id = "ann";
+    row.title = "Left by " + id;
+    row.category = "general";
+    row.status = status;
+    row.file_name = file_name;
+    store->insert(row);
+  }
+
   std::string random_name() {
     static int n = 0;
     return "file" + std::to_string(++n) + ".webm";
@@ -116,7 +156,7 @@ bool is(const caf::error& err, errc code) {
 
 CAF_TEST_FIXTURE_SCOPE(catalog_actor_tests, fixture)
 
-CAF_TEST(an upload is stored processing then probed into ready) {
+CAF_TEST(an upload is stored processing then probed and transcoded into ready) {
   self->send(role, create_video_atom::value, upload("ann", "First"));
   expect((create_video_atom, new_video), from(self).to(role).with(_, _));
   expect((create_video_atom, video_info), from(role).to(worker).with(_, _));
@@ -131,14 +171,73 @@ CAF_TEST(an upload is stored processing then probed into ready) {
   expect((process_atom, std::string, std::string),
          from(role).to(media).with(_, created.id, created.file_name));
   expect((media_facts), from(media).to(role).with(_));
-  expect((media_done_atom, std::string, media_facts),
-         from(role).to(worker).with(_, created.id, _));
+  expect((transcode_atom, transcode_job), from(role).to(transcoder).with(_, _));
+  expect((progress_atom, std::string, int32_t),
+         to(role).with(_, created.id, 50));
+  expect((transcode_result), from(transcoder).to(role).with(_));
+  expect((progress_atom, std::string, int32_t),
+         from(role).to(worker).with(_, created.id, 50));
+  expect((bool), from(worker).to(role).with(true));
+  auto halfway = store->find(created.id);
+  CAF_REQUIRE(halfway.has_value());
+  CAF_CHECK_EQUAL(halfway->processing_progress, 50);
+  expect((media_done_atom, std::string, media_facts, std::vector<rendition_info>),
+         from(role).to(worker).with(_, created.id, _, _));
   expect((video_info), from(worker).to(role).with(_));
   auto ready = store->find(created.id);
   CAF_REQUIRE(ready.has_value());
   CAF_CHECK_EQUAL(ready->status, "ready");
   CAF_CHECK_EQUAL(ready->duration_ms, 3000);
   CAF_CHECK_EQUAL(ready->video_codec, "vp9");
+  CAF_REQUIRE_EQUAL(ready->renditions.size(), 2u);
+  CAF_CHECK_EQUAL(ready->renditions[1].name, "360p");
+  CAF_CHECK_EQUAL(ready->renditions[1].bandwidth_bps, 1'161'600);
+  auto seen = to_video_info(*ready);
+  CAF_CHECK_EQUAL(seen.renditions.size(), 2u);
+}
+
+CAF_TEST(a failed transcode leaves the video failed with its reason) {
+  transcode_result bad;
+  bad.failure_reason = "the video could not be converted for playback";
+  transcoder = sys.spawn(fake_transcoder, bad);
+  auto first_role = role;
+  role = start_role();
+  run();
+  auto v = create("ann", "Undecodable");
+  auto seen = call<video_info>(get_video_atom::value, v.id, std::string{"ann"});
+  CAF_REQUIRE(seen);
+  CAF_CHECK_EQUAL(seen->status, "failed");
+  CAF_CHECK_EQUAL(seen->failure_reason,
+                  "the video could not be converted for playback");
+  CAF_CHECK(seen->renditions.empty());
+}
+
+CAF_TEST(ready videos without a ladder get one and stay ready) {
+  insert_row("0cc0", "ready", "old.webm");
+  auto first_role = role;
+  role = start_role();
+  run();
+  auto done = store->find("0cc0");
+  CAF_REQUIRE(done.has_value());
+  CAF_CHECK_EQUAL(done->status, "ready");
+  CAF_CHECK_EQUAL(done->renditions.size(), 2u);
+  CAF_CHECK_EQUAL(done->processing_progress, 0); // backfills report nothing
+}
+
+CAF_TEST(deleting a video removes its original thumbnail and ladder) {
+  auto v = create("ann", "Laddered");
+  auto hls = hls_dir(paths, v.id);
+  std::filesystem::create_directories(hls + "/240p");
+  std::filesystem::create_directories(hls + ".tmp/360p");
+  std::ofstream{hls + "/master.m3u8"} << "#EXTM3U\n";
+  std::ofstream{paths.thumbnails_dir + "/" + thumbnail_name(v.id)} << "jpg";
+  auto gone = call<bool>(delete_video_atom::value, v.id, std::string{"ann"});
+  CAF_REQUIRE(gone);
+  CAF_CHECK(!std::filesystem::exists(paths.videos_dir + "/" + v.file_name));
+  CAF_CHECK(!std::filesystem::exists(paths.thumbnails_dir + "/"
+                                     + thumbnail_name(v.id)));
+  CAF_CHECK(!std::filesystem::exists(hls));
+  CAF_CHECK(!std::filesystem::exists(hls + ".tmp"));
 }
 
 CAF_TEST(a failed probe leaves the video failed with a reason) {
@@ -146,9 +245,7 @@ CAF_TEST(a failed probe leaves the video failed with a reason) {
   bad.failure_reason = "the file contains no video stream";
   media = sys.spawn(fake_media, bad);
   auto first_role = role; // dropping it would end the worker linked to it
-  role = sys.spawn(catalog_role, std::vector<catalog_worker_actor>{worker},
-                   std::vector<media_worker_actor>{media}, catalog_settings{},
-                   clk);
+  role = start_role();
   run();
   auto v = create("ann", "Broken");
   auto seen = call<video_info>(get_video_atom::value, v.id, std::string{"ann"});
@@ -178,20 +275,14 @@ CAF_TEST(invalid uploads are rejected before anything is stored) {
 CAF_TEST(unready videos are hidden from everyone but their owner) {
   store->set_available(true);
   auto v = new_video{"ann", "Ann", "Mine", "", "", 0, "f.webm", "video/webm", 1};
-  persistence::video_row row;
-  row.id = "00aa";
-  row.owner_id = "ann";
-  row.title = "Mine";
-  row.category = "general";
-  row.status = "processing";
-  row.file_name = v.file_name;
-  store->insert(row);
-  auto other = call<video_info>(get_video_atom::value, row.id, std::string{"bob"});
+  insert_row("00aa", "processing", v.file_name);
+  std::string id = "00aa";
+  auto other = call<video_info>(get_video_atom::value, id, std::string{"bob"});
   CAF_REQUIRE(!other);
   CAF_CHECK(is(other.error(), errc::not_found));
-  auto anonymous = call<video_info>(get_video_atom::value, row.id, std::string{});
+  auto anonymous = call<video_info>(get_video_atom::value, id, std::string{});
   CAF_CHECK(!anonymous);
-  auto owner = call<video_info>(get_video_atom::value, row.id, std::string{"ann"});
+  auto owner = call<video_info>(get_video_atom::value, id, std::string{"ann"});
   CAF_REQUIRE(owner);
   CAF_CHECK_EQUAL(owner->status, "processing");
   CAF_CHECK(list({}).items.empty());
@@ -282,18 +373,9 @@ CAF_TEST(pages stay stable while videos are added) {
 }
 
 CAF_TEST(videos left processing are probed again when the role starts) {
-  persistence::video_row row;
-  row.id = "0bb0";
-  row.owner_id = "ann";
-  row.title = "Interrupted";
-  row.category = "general";
-  row.status = "processing";
-  row.file_name = "left.webm";
-  store->insert(row);
+  insert_row("0bb0", "processing", "left.webm");
   auto first_role = role;
-  role = sys.spawn(catalog_role, std::vector<catalog_worker_actor>{worker},
-                   std::vector<media_worker_actor>{media}, catalog_settings{},
-                   clk);
+  role = start_role();
   run();
   auto resumed = store->find("0bb0");
   CAF_REQUIRE(resumed.has_value());
