@@ -32,6 +32,7 @@ constexpr size_t errors_kept = 4096;
   if (null_fd < 0 || ::dup2(null_fd, 0) < 0 || ::dup2(out_fd, 1) < 0
       || ::dup2(err_fd, 2) < 0)
     ::_exit(127);
+  ::close_range(3, ~0U, 0); // the node's sockets and files stay the node's
   ::execvp(argv[0], argv);
   ::_exit(127);
 }

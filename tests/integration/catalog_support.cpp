@@ -95,7 +95,7 @@ const std::string& generated_media(const std::string& name,
   return made[name] = read_file(path);
 }
 
-std::string command_output(const std::string& command) {
+std::string tool_output(const std::string& command) {
   std::string out;
   if (FILE* p = ::popen(command.c_str(), "r")) {
     char buf[4096];

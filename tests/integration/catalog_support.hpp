@@ -32,7 +32,7 @@ const std::string& generated_media(const std::string& name,
                                    const std::string& ffmpeg_args);
 
 // What a shell command wrote to stdout (ffprobe), trailing newline removed.
-std::string command_output(const std::string& command);
+std::string tool_output(const std::string& command);
 
 struct form_part {
   std::string name;

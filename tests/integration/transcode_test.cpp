@@ -97,12 +97,12 @@ std::vector<std::string> check_ladder(const json& video,
     if (first_lengths.empty())
       first_lengths = lengths;
     CAF_CHECK_EQUAL(lengths, first_lengths);
-    auto probed = command_output("ffprobe -v error -show_entries format=duration"
+    auto probed = tool_output("ffprobe -v error -show_entries format=duration"
                                  " -of csv=p=0 " + dir + "/" + name
                                  + "/index.m3u8");
     auto duration = std::strtod(probed.c_str(), nullptr);
     CAF_CHECK(std::abs(duration - seconds) <= 4.0);
-    CAF_CHECK_EQUAL(command_output("ffprobe -v error -select_streams v:0"
+    CAF_CHECK_EQUAL(tool_output("ffprobe -v error -select_streams v:0"
                                    " -show_entries stream=codec_name -of csv=p=0 "
                                    + dir + "/" + name + "/index.m3u8 | grep . | sort -u"),
                     "h264");
