@@ -16,8 +16,6 @@ namespace streamify::catalog {
 
 namespace {
 
-using self_ptr = catalog_self;
-
 caf::error invalid(std::string message) {
   return fail(errc::invalid, "invalid_field", std::move(message));
 }
@@ -26,7 +24,7 @@ caf::error not_found() {
   return fail(errc::not_found, "video_not_found", "no such video");
 }
 
-bool full(self_ptr self) {
+bool full(catalog_self self) {
   auto& st = self->state;
   if (st.in_flight < st.settings.queue_limit && !st.workers.empty())
     return false;
@@ -41,7 +39,7 @@ caf::error overloaded() {
 
 // Forwards a request to a worker and its answer, value or error, back.
 template <class Out, class... Ts>
-caf::result<Out> relay(self_ptr self, Ts... xs) {
+caf::result<Out> relay(catalog_self self, Ts... xs) {
   if (full(self))
     return overloaded();
   auto rp = self->make_response_promise<Out>();
@@ -95,7 +93,7 @@ caf::error check_query(video_query& q) {
 } // namespace
 
 catalog_actor::behavior_type
-catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
+catalog_role(catalog_self self, std::vector<catalog_worker_actor> workers,
              std::vector<media_worker_actor> media,
              std::vector<transcode_worker_actor> transcoders,
              catalog_settings settings, std::shared_ptr<const clock> clk) {
