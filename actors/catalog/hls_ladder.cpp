@@ -125,7 +125,10 @@ std::vector<std::string> ladder_command(const std::string& source,
                                         const std::vector<rendition_plan>& ladder,
                                         int segment_seconds) {
   auto n = ladder.size();
-  std::string graph = "[0:v]split=" + std::to_string(n);
+  // Interlaced frames (broadcast MPEG-2) are deinterlaced at their own rate;
+  // progressive ones pass through.
+  std::string graph = "[0:v]bwdif=mode=send_frame:deint=interlaced,split="
+                      + std::to_string(n);
   for (size_t i = 0; i < n; ++i)
     graph += "[s" + std::to_string(i) + "]";
   for (size_t i = 0; i < n; ++i)

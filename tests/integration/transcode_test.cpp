@@ -28,12 +28,14 @@ const std::string& h264_480p() {
     "-pix_fmt yuv420p -c:a aac -shortest");
 }
 
-// MPEG-2 video and MP2 audio in Matroska: no browser plays it.
+// Interlaced MPEG-2 video and MP2 audio in Matroska, as from a broadcast
+// recorder: no browser plays it.
 const std::string& mpeg2_360p() {
   return generated_media(
     "mpeg2-360p.mkv",
     "-f lavfi -i testsrc=duration=8:size=640x360:rate=25 -f lavfi -i "
-    "sine=frequency=330:duration=8 -c:v mpeg2video -q:v 6 -c:a mp2 -shortest");
+    "sine=frequency=330:duration=8 -vf setfield=tff -flags +ilme+ildct "
+    "-c:v mpeg2video -q:v 6 -c:a mp2 -shortest");
 }
 
 std::string token_of(const json& account) {

@@ -99,7 +99,8 @@ CAF_TEST(the master playlist names every rendition with its limits) {
 CAF_TEST(one ffmpeg run encodes every rendition with aligned keyframes) {
   auto ladder = choose_ladder(source(854, 480));
   auto args = ladder_command("in.mp4", "out", source(854, 480), ladder, 4);
-  CAF_CHECK(has(args, "[0:v]split=2[s0][s1];[s0]scale=428:240,setsar=1,"
+  CAF_CHECK(has(args, "[0:v]bwdif=mode=send_frame:deint=interlaced,split=2"
+                      "[s0][s1];[s0]scale=428:240,setsar=1,"
                       "format=yuv420p[v0];[s1]scale=640:360,setsar=1,"
                       "format=yuv420p[v1]"));
   CAF_CHECK(has(args, "v:0,a:0,name:240p v:1,a:1,name:360p"));
