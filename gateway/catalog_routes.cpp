@@ -39,6 +39,16 @@ nlohmann::json to_json(const video_info& v) {
                             : nlohmann::json()},
     {"created_at", format_utc(v.created_at_ms)},
     {"views", v.views}};
+  auto ladder = nlohmann::json::array();
+  if (ready)
+    for (const auto& r : v.renditions)
+      ladder.push_back({{"name", r.name},
+                        {"width", r.width},
+                        {"height", r.height},
+                        {"bandwidth_bps", r.bandwidth_bps}});
+  out["renditions"] = std::move(ladder);
+  if (v.status == "processing")
+    out["processing_progress"] = v.processing_progress;
   if (v.status == "failed")
     out["failure_reason"] = v.failure_reason;
   return out;

@@ -87,6 +87,13 @@ node_config::node_config() {
          "seconds one video's processing may take")
     .add(catalog_categories, "categories",
          "comma-separated video categories (general is the default)");
+  opt_group{custom_options_, "media"}
+    .add(media_segment_seconds, "segment-seconds",
+         "length of an HLS segment in seconds; every rendition has a "
+         "keyframe at each multiple of it (1 to 30)")
+    .add(media_transcode_jobs, "transcode-jobs",
+         "videos transcoded into HLS ladders at the same time (FFmpeg at "
+         "nice 19; each uses every core)");
   opt_group{custom_options_, "streaming"}.add(
     streaming_db, "database-url", "PostgreSQL URL of streamify_streaming");
   opt_group{custom_options_, "billing"}

@@ -80,6 +80,9 @@ public:
   int64_t catalog_media_timeout = 1800;
   std::string catalog_categories
     = "general,music,education,gaming,sports,news,comedy,film,tech";
+  // HLS ladders made by the catalog (actors/catalog/transcoder.hpp).
+  int64_t media_segment_seconds = 4;
+  int64_t media_transcode_jobs = 1;
   std::string streaming_db
     = "postgresql://postgres@127.0.0.1:5433/streamify_streaming";
   std::string billing_db = "postgresql://postgres@127.0.0.1:5433/streamify_billing";

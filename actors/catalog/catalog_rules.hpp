@@ -40,4 +40,8 @@ struct storage_paths {
 
 storage_paths storage_under(const std::string& data_dir);
 
+// Where a video's HLS ladder lives (media contract):
+// <storage.data-dir>/videos/hls/<video_id>.
+std::string hls_dir(const storage_paths& paths, const std::string& video_id);
+
 } // namespace streamify::catalog
