@@ -1,6 +1,7 @@
 #include "nodes/node_config.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 
@@ -130,7 +131,15 @@ node_config::node_config() {
          "seconds between a player's heartbeats")
     .add(idle_timeout, "idle-timeout",
          "seconds without a heartbeat before a session ends")
-    .add(streaming_workers, "workers", "session database workers");
+    .add(streaming_workers, "workers", "session database workers")
+    .add(max_playback_rate, "max-playback-rate",
+         "fastest playback the paid window allows for (a session receives "
+         "at most paid seconds x this + lookahead-seconds of the video)")
+    .add(lookahead_seconds, "lookahead-seconds",
+         "seconds of the video a session may receive beyond its paid ones")
+    .add(grant_ahead_seconds, "grant-ahead-seconds",
+         "seconds a gateway may deliver past a granted segment without "
+         "asking the session again (they count as received)");
   opt_group{custom_options_, "billing"}
     .add(billing_minute_seconds, "minute-seconds",
          "seconds in a billed minute")
@@ -296,6 +305,16 @@ streaming::streaming_settings node_config::streaming_settings() const {
   s.session.billing.idle_timeout_ms
     = positive(idle_timeout, "streaming.idle-timeout") * 1000;
   s.session.fee_bps = platform_fee_bps;
+  if (!(max_playback_rate >= 0.25 && max_playback_rate <= 16))
+    throw std::invalid_argument(
+      "streaming.max-playback-rate must be between 0.25 and 16");
+  if (lookahead_seconds < 0 || grant_ahead_seconds < 0)
+    throw std::invalid_argument("streaming.lookahead-seconds and "
+                                "streaming.grant-ahead-seconds must be >= 0");
+  s.session.window.minute_ms = s.session.billing.minute_ms;
+  s.session.window.rate_permille = std::llround(max_playback_rate * 1000);
+  s.session.window.lookahead_ms = lookahead_seconds * 1000;
+  s.session.window.grant_ahead_ms = grant_ahead_seconds * 1000;
   return s;
 }
 

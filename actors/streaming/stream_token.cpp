@@ -54,4 +54,13 @@ std::string stream_url(const std::string& session_id,
                              jwt_secret);
 }
 
+std::string hls_url(const std::string& session_id,
+                    const std::string& viewer_id, int64_t now_s,
+                    const std::string& jwt_secret) {
+  return "/api/sessions/" + session_id + "/hls/"
+         + sign_stream_token(session_id, viewer_id,
+                             now_s + stream_token_ttl_s, jwt_secret)
+         + "/master.m3u8";
+}
+
 } // namespace streamify::streaming
