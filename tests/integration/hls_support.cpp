@@ -37,6 +37,8 @@ void make_ladder(const std::string& data_dir, const std::string& video_id,
                  const std::string& source) {
   namespace fs = std::filesystem;
   auto root = data_dir + "/videos/hls";
+  if (fs::exists(root + "/" + video_id + "/master.m3u8"))
+    return; // the catalog made it
   auto tmp = root + "/" + video_id + ".tmp";
   fs::create_directories(tmp);
   struct rung {
