@@ -51,7 +51,7 @@ const char* segment_type(const std::string& name) {
   throw http_error(404, "segment_not_found", "no such segment");
 }
 
-void no_store_elsewhere(request_context& ctx) {
+void cache_privately(request_context& ctx) {
   ctx.res.set_header("Cache-Control", "private");
 }
 
@@ -60,7 +60,7 @@ void send_playlist(request_context& ctx, const std::string& path) {
   if (!text)
     throw http_error(404, "playlist_not_found",
                      "the video has no such playlist");
-  no_store_elsewhere(ctx);
+  cache_privately(ctx);
   ctx.res.status = 200;
   ctx.res.set_content(*text, playlist_type);
 }
@@ -85,7 +85,7 @@ void send_media(request_context& ctx, const std::string& path,
   if (plan.status == 206)
     ctx.res.set_header("Content-Range", content_range(plan, size));
   ctx.res.set_header("Last-Modified", http_date(mtime));
-  no_store_elsewhere(ctx);
+  cache_privately(ctx);
   send_file(ctx, std::move(file), plan.first, plan.length, mime_type, slots);
 }
 
