@@ -10,6 +10,7 @@
 #include <caf/timespan.hpp>
 
 #include "actors/common/message_types.hpp"
+#include "gateway/client_address.hpp"
 
 namespace streamify::node {
 
@@ -53,6 +54,9 @@ node_config::node_config() {
          "seconds the gateway waits for a role")
     .add(frontend_dir, "frontend-dir", "folder served at /")
     .add(cors_origin, "cors-origin", "allowed CORS origin (empty: no CORS)")
+    .add(trusted_proxies, "trusted-proxies",
+         "comma-separated addresses of proxies whose X-Forwarded-For names "
+         "the client (the TLS edge)")
     .add(metrics_public, "metrics-public",
          "serve /metrics to everyone (false: loopback only)")
     .add(stream_threads, "stream-threads",
@@ -84,6 +88,13 @@ node_config::node_config() {
          "seconds one video's processing may take")
     .add(catalog_categories, "categories",
          "comma-separated video categories (general is the default)");
+  opt_group{custom_options_, "media"}
+    .add(media_segment_seconds, "segment-seconds",
+         "length of an HLS segment in seconds; every rendition has a "
+         "keyframe at each multiple of it (1 to 30)")
+    .add(media_transcode_jobs, "transcode-jobs",
+         "videos transcoded into HLS ladders at the same time (FFmpeg at "
+         "nice 19; each uses every core)");
   opt_group{custom_options_, "streaming"}.add(
     streaming_db, "database-url", "PostgreSQL URL of streamify_streaming");
   opt_group{custom_options_, "billing"}
@@ -238,6 +249,12 @@ gateway::gateway_settings node_config::gateway_settings() const {
   s.request_timeout = std::chrono::seconds(request_timeout);
   s.frontend_dir = frontend_dir;
   s.cors_origin = cors_origin;
+  try {
+    s.trusted_proxies = gateway::parse_proxy_list(trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string{"http.trusted-proxies: "}
+                                + e.what());
+  }
   s.metrics_public = metrics_public;
   s.stream_threads = static_cast<int>(stream_threads);
   s.write_timeout_s = write_timeout;
