@@ -11,6 +11,7 @@
 #include "gateway/ask.hpp"
 #include "gateway/http_gateway.hpp"
 #include "gateway/json_body.hpp"
+#include "gateway/request_params.hpp"
 #include "gateway/upload_receiver.hpp"
 
 namespace streamify::gateway {
@@ -92,9 +93,7 @@ video_query query_from(const httplib::Request& req) {
   if (req.has_param("sort"))
     q.sort = req.get_param_value("sort");
   if (req.has_param("limit"))
-    q.limit = std::min<int64_t>(parse_integer(req.get_param_value("limit"),
-                                              "limit"),
-                                100);
+    q.limit = list_limit(req, 422);
   q.cursor = req.get_param_value("cursor");
   return q;
 }

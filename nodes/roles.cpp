@@ -17,7 +17,7 @@
 #include "actors/catalog/media_worker.hpp"
 #include "actors/catalog/transcode_worker.hpp"
 #include "actors/billing/billing_actor.hpp"
-#include "actors/billing/billing_rules.hpp"
+#include "actors/billing/ledger_rules.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/streaming/session_store_worker.hpp"
 #include "actors/streaming/streaming_actor.hpp"

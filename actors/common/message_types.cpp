@@ -59,6 +59,10 @@ void add_message_types(caf::actor_system_config& cfg) {
     "streamify::streaming::history_item");
   cfg.add_message_type<streaming::history_page>(
     "streamify::streaming::history_page");
+  cfg.add_message_type<streaming::claim_request>(
+    "streamify::streaming::claim_request");
+  cfg.add_message_type<streaming::span_grant>(
+    "streamify::streaming::span_grant");
   cfg.add_message_type<streaming::entitlement_update>(
     "streamify::streaming::entitlement_update");
   cfg.add_message_type<streaming::entitlement_listener>(
