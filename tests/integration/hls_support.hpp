@@ -14,7 +14,8 @@ namespace streamify::test {
 std::string tiny_video(int seconds);
 
 // Writes the ladder of `source` (renditions 240p and 360p, 4 s fMP4
-// segments) to <data_dir>/videos/hls/<video_id>/, renamed into place whole.
+// segments) to <data_dir>/videos/hls/<video_id>/, renamed into place whole
+// in place of the one the catalog made (one rendition for a tiny picture).
 void make_ladder(const std::string& data_dir, const std::string& video_id,
                  const std::string& source);
 
