@@ -66,6 +66,7 @@ void make_ladder(const std::string& data_dir, const std::string& video_id,
            << r.name << "/index.m3u8\n";
   }
   std::ofstream{tmp + "/master.m3u8"} << master.str();
+  fs::remove_all(root + "/" + video_id);
   fs::rename(tmp, root + "/" + video_id);
 }
 
