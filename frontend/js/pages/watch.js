@@ -3,7 +3,8 @@ import { api, newIdempotencyKey, query } from '../api.js';
 import { formatCents } from '../money.js';
 import { go } from '../router.js';
 import { topUpDialog, closeTopUpDialog, isTopUpOpen } from '../deposit.js';
-import { startViewing, sessionFeed } from '../viewing.js';
+import { startViewing } from '../viewing.js';
+import { sessionFeed } from '../session_feed.js';
 import { openMedia, loadHls } from '../media.js';
 import { playerControls } from '../player_controls.js';
 
