@@ -3,10 +3,11 @@
 // Extensions, the browser's own HLS where it has that instead (Safari), and the
 // progressive file when the session has no HLS or the video no renditions.
 //
-// A media: { kind, load(at), destroy(), onFailure(fn), levels: { list, selected,
-// playing } | null, selectLevel(index), onLevels(fn) }. load starts (again) at
-// `at` seconds with the session's current URL; onFailure is told of an error
-// the media could not recover from itself.
+// A media: { kind, load(at), destroy(), onFailure(fn), onLevels(fn),
+// selectLevel(index) }. load starts (again) at `at` seconds with the session's
+// current URL; onFailure is told of an error the media could not recover from
+// itself; onLevels of { list: [{ index, name }], selected, playing } whenever
+// that changes (never where the browser picks the quality).
 import { sessionLoading } from './hls_loading.js';
 
 const HLS_TYPE = 'application/vnd.apple.mpegurl';
@@ -31,7 +32,6 @@ export async function openMedia(video, feed, renditions) {
 function srcMedia(video, kind, url) {
   return {
     kind,
-    levels: null,
     load() {
       video.src = url();
     },
@@ -58,7 +58,7 @@ function hlsMedia(Hls, video, feed, renditions) {
   let selected = -1;
   const media = {
     kind: 'hls.js',
-    levels: null,
+    levels: null, // what onLevels was last told
     load(at) {
       hls?.destroy();
       media.levels = null;
