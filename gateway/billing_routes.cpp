@@ -9,6 +9,7 @@
 #include "gateway/ask.hpp"
 #include "gateway/http_gateway.hpp"
 #include "gateway/json_body.hpp"
+#include "gateway/request_params.hpp"
 
 namespace streamify::gateway {
 
@@ -102,22 +103,6 @@ int64_t amount_of(const json& body, const std::string& raw_body) {
   throw http_error(400, "wrong_type", "amount_cents must be a JSON integer");
 }
 
-std::string idempotency_key(const request_context& ctx) {
-  if (!ctx.req.has_header("Idempotency-Key"))
-    throw http_error(400, "idempotency_key_required",
-                     "an Idempotency-Key header is required");
-  auto key = ctx.req.get_header_value("Idempotency-Key");
-  if (key.empty() || key.size() > 200)
-    throw http_error(400, "invalid_idempotency_key",
-                     "the Idempotency-Key must be 1-200 printable characters");
-  for (char c : key)
-    if (c < 0x21 || c > 0x7e)
-      throw http_error(400, "invalid_idempotency_key",
-                       "the Idempotency-Key must be 1-200 printable "
-                       "characters");
-  return key;
-}
-
 // Identifies a request body: the same key with another fingerprint is 409.
 // Canonical JSON (sorted keys, no spacing) so that formatting does not count.
 std::string fingerprint(const std::string& scope, const json& body) {
@@ -166,18 +151,6 @@ json to_json(const refund_result& r) {
           {"items", items}};
 }
 
-int64_t limit_param(const request_context& ctx) {
-  if (!ctx.req.has_param("limit"))
-    return 20;
-  auto s = ctx.req.get_param_value("limit");
-  if (s.empty() || s.size() > 9
-      || s.find_first_not_of("0123456789") != std::string::npos
-      || std::stoll(s) < 1)
-    throw http_error(400, "invalid_limit",
-                     "limit must be a whole number from 1 to 100");
-  return std::min<int64_t>(std::stoll(s), 100);
-}
-
 } // namespace
 
 void add_billing_routes(http_gateway& gw) {
@@ -194,7 +167,7 @@ void add_billing_routes(http_gateway& gw) {
   gw.route("POST", "/api/wallet/deposits",
            [&gw, billing, timeout](request_context& ctx) {
              auto claims = ctx.user();
-             auto key = idempotency_key(ctx);
+             auto key = required_idempotency_key(ctx.req);
              auto body = ctx.json_body();
              deposit_request req{claims.sub, key,
                                  fingerprint("POST /api/wallet/deposits", body),
@@ -211,7 +184,7 @@ void add_billing_routes(http_gateway& gw) {
            [&gw, billing, timeout](request_context& ctx) {
              auto claims = ctx.user();
              history_query q{claims.sub, ctx.req.get_param_value("cursor"),
-                             limit_param(ctx)};
+                             list_limit(ctx.req)};
              auto page = ask<history_page>(gw.system(), billing(), timeout,
                                            history_atom::value, std::move(q));
              json items = json::array();
@@ -226,7 +199,7 @@ void add_billing_routes(http_gateway& gw) {
              if (claims.role != "admin")
                throw http_error(403, "admin_only",
                                 "only an admin may refund a session");
-             auto key = idempotency_key(ctx);
+             auto key = required_idempotency_key(ctx.req);
              auto body = ctx.json_body();
              auto reason = required_string(body, "reason");
              if (reason.size() > 1000)

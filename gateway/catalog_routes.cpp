@@ -11,6 +11,7 @@
 #include "gateway/ask.hpp"
 #include "gateway/http_gateway.hpp"
 #include "gateway/json_body.hpp"
+#include "gateway/request_params.hpp"
 #include "gateway/upload_receiver.hpp"
 
 namespace streamify::gateway {
@@ -38,6 +39,16 @@ nlohmann::json to_json(const video_info& v) {
                             : nlohmann::json()},
     {"created_at", format_utc(v.created_at_ms)},
     {"views", v.views}};
+  auto ladder = nlohmann::json::array();
+  if (ready)
+    for (const auto& r : v.renditions)
+      ladder.push_back({{"name", r.name},
+                        {"width", r.width},
+                        {"height", r.height},
+                        {"bandwidth_bps", r.bandwidth_bps}});
+  out["renditions"] = std::move(ladder);
+  if (v.status == "processing")
+    out["processing_progress"] = v.processing_progress;
   if (v.status == "failed")
     out["failure_reason"] = v.failure_reason;
   return out;
@@ -82,9 +93,7 @@ video_query query_from(const httplib::Request& req) {
   if (req.has_param("sort"))
     q.sort = req.get_param_value("sort");
   if (req.has_param("limit"))
-    q.limit = std::min<int64_t>(parse_integer(req.get_param_value("limit"),
-                                              "limit"),
-                                100);
+    q.limit = list_limit(req, 422);
   q.cursor = req.get_param_value("cursor");
   return q;
 }

@@ -37,6 +37,23 @@ void entitlement_cache::observe(const std::string& session_id,
   en.observed = now;
 }
 
+streaming::time_span
+entitlement_cache::granted_around(const std::string& session_id,
+                                  int64_t at_ms) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto i = entries_.find(session_id);
+  if (i == entries_.end())
+    return {at_ms, at_ms};
+  return i->second.granted.around(at_ms);
+}
+
+void entitlement_cache::grant(const std::string& session_id,
+                              const streaming::time_span& span,
+                              time_point now) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  slot(session_id, now).granted.add(span);
+}
+
 // The session's entry, new ones expiring from `now`; makes room first when
 // the cache is full.
 entitlement_cache::entry& entitlement_cache::slot(const std::string& session_id,

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/common/ids.hpp"
+#include "gateway/client_address.hpp"
 #include "gateway/http_error.hpp"
 #include "gateway/json_body.hpp"
 
@@ -138,6 +139,15 @@ void http_gateway::install_hooks() {
 httplib::Server::HandlerResponse
 http_gateway::pre_route(const httplib::Request& req, httplib::Response& res) {
   using HR = httplib::Server::HandlerResponse;
+  // Behind the TLS edge the peer is the proxy: the client it names replaces
+  // it in the server's own (mutable) request object, so the rate limit, the
+  // login throttle, /metrics' loopback check and the access log all see the
+  // client.
+  if (!settings_.trusted_proxies.empty())
+    const_cast<httplib::Request&>(req).remote_addr
+      = client_address(req.remote_addr,
+                       req.get_header_value("X-Forwarded-For"),
+                       settings_.trusted_proxies);
   current = trace{std::chrono::steady_clock::now(), short_id(), "(unrouted)",
                   true};
   res.set_header("X-Request-Id", current.request_id);

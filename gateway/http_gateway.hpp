@@ -15,6 +15,7 @@
 #include "actors/auth/jwt.hpp"
 #include "actors/common/clock.hpp"
 #include "actors/common/messages.hpp"
+#include "gateway/client_address.hpp"
 #include "gateway/directory.hpp"
 #include "gateway/deadline_server.hpp"
 #include "gateway/entitlement_cache.hpp"
@@ -42,6 +43,8 @@ struct gateway_settings {
   caf::timespan request_timeout = std::chrono::seconds(15);
   std::string frontend_dir;
   std::string cors_origin;
+  // Proxies whose X-Forwarded-For names the client (the TLS edge).
+  std::vector<address_range> trusted_proxies;
   bool metrics_public = true;
   std::string jwt_secret;
   std::string data_dir = "var"; // uploads go to <data_dir>/videos

@@ -31,7 +31,9 @@ nlohmann::json to_json(const session_view& s, const request_context& ctx) {
     {"position_s", whole_seconds(s.position_ms)},
     {"balance_cents", s.balance_cents},
     {"heartbeat_interval_s", s.heartbeat_interval_s},
-    {"stream_url", stream_url(s.id, s.viewer_id, ctx.now_s, ctx.jwt_secret)}};
+    {"stream_url", stream_url(s.id, s.viewer_id, ctx.now_s, ctx.jwt_secret)},
+    {"hls_url", hls_url(s.id, s.viewer_id, ctx.now_s, ctx.jwt_secret)},
+    {"max_playback_rate", static_cast<double>(s.max_rate_permille) / 1000}};
   if (!s.end_reason.empty())
     out["end_reason"] = s.end_reason;
   return out;

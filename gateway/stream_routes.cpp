@@ -1,77 +1,29 @@
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <memory>
-#include <vector>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <caf/actor_system.hpp>
-
-#include "actors/catalog/catalog_rules.hpp"
-#include "actors/catalog/messages.hpp"
-#include "actors/streaming/messages.hpp"
-#include "actors/streaming/stream_token.hpp"
-#include "gateway/ask.hpp"
+#include "actors/streaming/paid_window.hpp"
 #include "gateway/byte_range.hpp"
-#include "gateway/entitlement_receiver.hpp"
+#include "gateway/file_response.hpp"
+#include "gateway/http_error.hpp"
 #include "gateway/http_gateway.hpp"
+#include "gateway/session_access.hpp"
 
 namespace streamify::gateway {
 
 namespace {
 
-using namespace streamify::streaming;
+using streaming::time_span;
 
 constexpr int64_t max_response_bytes = int64_t{8} << 20;
-constexpr size_t read_chunk = 64 << 10;
-
-// Stream responses in flight, at most `limit`: the HTTP threads beyond it
-// stay free for the API (heartbeats) whatever players do.
-class stream_slots {
-public:
-  explicit stream_slots(int limit) : limit_(limit) {
-  }
-
-  bool take() {
-    if (++used_ <= limit_)
-      return true;
-    --used_;
-    return false;
-  }
-  void give_back() { --used_; }
-
-private:
-  int limit_;
-  std::atomic<int> used_{0};
-};
-
-struct file_handle {
-  int fd = -1;
-  ~file_handle() {
-    if (fd >= 0)
-      ::close(fd);
-  }
-};
-
-std::string http_date(time_t t) {
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  auto n = strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return std::string(buf, n);
-}
+// A range starting outside what was granted claims this much video time
+// (one segment's worth), plus what the session grants ahead.
+constexpr int64_t progressive_claim_ms = 4'000;
 
 // The session's viewer, by stream token or Bearer token: 401 or 403.
 void authorize(const request_context& ctx, const std::string& session_id,
                const entitlement& e) {
   if (ctx.req.has_param("st")) {
-    if (!verify_stream_token(ctx.req.get_param_value("st"), session_id,
-                             e.viewer_id, ctx.now_s, ctx.jwt_secret))
-      throw http_error(401, "invalid_token",
-                       "the stream token is invalid or expired");
+    check_stream_token(ctx, ctx.req.get_param_value("st"), session_id, e);
     return;
   }
   if (ctx.user().sub != e.viewer_id)
@@ -79,76 +31,39 @@ void authorize(const request_context& ctx, const std::string& session_id,
                      "only the session's viewer may stream it");
 }
 
-void check_state(const entitlement& e) {
-  if (e.state == "payment_required")
-    throw http_error(402, "payment_required",
-                     "deposit funds to continue watching");
-  if (e.state == "ended")
-    throw http_error(410, "session_ended", "the session has ended");
-}
-
-// Serves plan's bytes of the open file through a content provider that
-// reads 64 KiB at a time: memory stays flat whatever the file's size.
-void serve(request_context& ctx, std::shared_ptr<file_handle> file,
-           const struct stat& info, const entitlement& e,
-           const std::shared_ptr<stream_slots>& slots) {
-  auto size = static_cast<int64_t>(info.st_size);
-  auto plan = plan_range(ctx.req.get_header_value("Range"), size,
-                         max_response_bytes);
-  ctx.res.set_header("Accept-Ranges", "bytes");
-  if (plan.status == 416) {
-    ctx.res.set_header("Content-Range", content_range(plan, size));
-    throw http_error(416, "range_not_satisfiable",
-                     "the range is not satisfiable for this video");
-  }
-  ctx.res.status = plan.status;
-  if (plan.status == 206)
-    ctx.res.set_header("Content-Range", content_range(plan, size));
-  ctx.res.set_header("ETag", "\"" + std::to_string(info.st_size) + "-"
-                               + std::to_string(info.st_mtime) + "\"");
-  ctx.res.set_header("Last-Modified", http_date(info.st_mtime));
-  if (!slots->take()) {
-    ctx.res.set_header("Connection", "close");
-    deadline_server::close_after_response(false);
-    throw http_error(503, "streams_busy",
-                     "too many videos are being sent, try again shortly", 1);
-  }
-  auto first = plan.first;
-  auto buf = std::make_shared<std::vector<char>>(
-    static_cast<size_t>(std::min<int64_t>(plan.length, read_chunk)));
-  ctx.res.set_content_provider(
-    static_cast<size_t>(plan.length), e.mime_type,
-    [file, first, buf](size_t offset, size_t length, httplib::DataSink& sink) {
-      auto n = ::pread(file->fd, buf->data(), std::min(length, buf->size()),
-                       static_cast<off_t>(first + static_cast<int64_t>(offset)));
-      if (n <= 0)
-        return false;
-      return sink.write(buf->data(), static_cast<size_t>(n));
-    },
-    [slots](bool) { slots->give_back(); });
-}
-
-int stream_limit(const gateway_settings& s) {
-  return s.stream_threads > 0 ? s.stream_threads
-                              : std::max(1, s.threads * 3 / 4);
+// Bytes map to time in proportion: byte b of a file of `size` bytes lies at
+// b x duration / size. The answer is cut where the granted span ends, so
+// the distinct bytes a session receives stay within size x allowed time /
+// duration.
+int64_t granted_length(session_access& access, const std::string& session_id,
+                       const entitlement& e, int64_t size, int64_t first,
+                       int64_t length) {
+  auto duration = std::max<int64_t>(e.duration_ms, 1);
+  auto begin_ms = first * duration / size;
+  auto end_ms = ((first + length) * duration + size - 1) / size;
+  auto granted = access.granted_around(session_id, begin_ms);
+  if (granted.length() == 0 || granted.end_ms <= begin_ms)
+    granted = access.claim(
+      session_id,
+      {begin_ms, std::min(end_ms, begin_ms + progressive_claim_ms)});
+  auto end_byte = granted.end_ms >= duration ? size
+                                             : granted.end_ms * size / duration;
+  if (end_byte <= first)
+    throw http_error(402, "beyond_paid_window",
+                     "this part of the video is past what the session has "
+                     "paid for");
+  return std::min(length, end_byte - first);
 }
 
 } // namespace
 
+void add_hls_routes(http_gateway& gw, std::shared_ptr<session_access> access,
+                    std::shared_ptr<stream_slots> slots);
+
 void add_stream_routes(http_gateway& gw) {
-  auto streaming = [&gw] { return gw.roles().get<streaming_actor>("streaming"); };
-  auto catalog = [&gw] {
-    return gw.roles().get<catalog::catalog_actor>("catalog");
-  };
-  auto timeout = gw.settings().request_timeout;
-  auto videos_dir = catalog::storage_under(gw.settings().data_dir).videos_dir;
-  auto cache = gw.entitlements();
-  auto pushes = std::make_shared<entitlement_subscription>(gw.system(), cache);
-  pushes->subscribe_to(streaming());
+  auto access = std::make_shared<session_access>(gw);
   auto slots = std::make_shared<stream_slots>(stream_limit(gw.settings()));
-  gw.route("GET", "/api/sessions/{id}/stream", [&gw, streaming, catalog,
-                                                timeout, videos_dir, cache,
-                                                pushes,
+  gw.route("GET", "/api/sessions/{id}/stream", [access,
                                                 slots](request_context& ctx) {
     // httplib 0.11 would apply the Range header again to whatever this
     // handler answers (slicing error bodies, ignoring our clamping): the
@@ -156,30 +71,40 @@ void add_stream_routes(http_gateway& gw) {
     // object is the server's own mutable one.
     const_cast<httplib::Request&>(ctx.req).ranges.clear();
     std::string session_id = ctx.req.matches[1];
-    auto now = std::chrono::steady_clock::now();
-    auto e = cache->find(session_id, now);
-    if (!e) {
-      auto role = streaming();
-      pushes->subscribe_to(role);
-      auto s = ask<session_view>(gw.system(), role, timeout,
-                                 get_session_atom::value, session_id);
-      auto v = ask<catalog::video_info>(gw.system(), catalog(), timeout,
-                                        catalog::get_video_atom::value,
-                                        s.video_id);
-      e = entitlement{s.viewer_id, s.state, s.minutes_paid,
-                      videos_dir + "/" + v.file_name, v.mime_type};
-      cache->store(session_id, *e, now);
-    }
-    authorize(ctx, session_id, *e);
-    check_state(*e);
-    auto file = std::make_shared<file_handle>();
-    file->fd = ::open(e->file_path.c_str(), O_RDONLY | O_CLOEXEC);
-    struct stat info {};
-    if (file->fd < 0 || ::fstat(file->fd, &info) != 0)
+    auto e = access->lookup(session_id);
+    authorize(ctx, session_id, e);
+    check_state(e);
+    int64_t size = 0;
+    int64_t mtime = 0;
+    auto file = open_file(e.file_path, size, mtime);
+    if (!file)
       throw http_error(404, "video_unavailable",
                        "the video's file is not available");
-    serve(ctx, std::move(file), info, *e, slots);
+    auto plan = plan_range(ctx.req.get_header_value("Range"), size,
+                           max_response_bytes);
+    ctx.res.set_header("Accept-Ranges", "bytes");
+    if (plan.status == 416) {
+      ctx.res.set_header("Content-Range", content_range(plan, size));
+      throw http_error(416, "range_not_satisfiable",
+                       "the range is not satisfiable for this video");
+    }
+    if (size > 0) {
+      auto length = granted_length(*access, session_id, e, size, plan.first,
+                                   plan.length);
+      if (length < plan.length)
+        plan = range_plan{206, plan.first, length};
+    }
+    ctx.res.status = plan.status;
+    if (plan.status == 206)
+      ctx.res.set_header("Content-Range", content_range(plan, size));
+    ctx.res.set_header("ETag", "\"" + std::to_string(size) + "-"
+                                 + std::to_string(mtime) + "\"");
+    ctx.res.set_header("Last-Modified", http_date(mtime));
+    ctx.res.set_header("Cache-Control", "private");
+    send_file(ctx, std::move(file), plan.first, plan.length, e.mime_type,
+              slots);
   });
+  add_hls_routes(gw, access, slots);
 }
 
 } // namespace streamify::gateway

@@ -1,6 +1,7 @@
 #include "nodes/node_config.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 
@@ -9,6 +10,7 @@
 #include <caf/timespan.hpp>
 
 #include "actors/common/message_types.hpp"
+#include "gateway/client_address.hpp"
 
 namespace streamify::node {
 
@@ -52,6 +54,9 @@ node_config::node_config() {
          "seconds the gateway waits for a role")
     .add(frontend_dir, "frontend-dir", "folder served at /")
     .add(cors_origin, "cors-origin", "allowed CORS origin (empty: no CORS)")
+    .add(trusted_proxies, "trusted-proxies",
+         "comma-separated addresses of proxies whose X-Forwarded-For names "
+         "the client (the TLS edge)")
     .add(metrics_public, "metrics-public",
          "serve /metrics to everyone (false: loopback only)")
     .add(stream_threads, "stream-threads",
@@ -83,6 +88,13 @@ node_config::node_config() {
          "seconds one video's processing may take")
     .add(catalog_categories, "categories",
          "comma-separated video categories (general is the default)");
+  opt_group{custom_options_, "media"}
+    .add(media_segment_seconds, "segment-seconds",
+         "length of an HLS segment in seconds; every rendition has a "
+         "keyframe at each multiple of it (1 to 30)")
+    .add(media_transcode_jobs, "transcode-jobs",
+         "videos transcoded into HLS ladders at the same time (FFmpeg at "
+         "nice 19; each uses every core)");
   opt_group{custom_options_, "streaming"}.add(
     streaming_db, "database-url", "PostgreSQL URL of streamify_streaming");
   opt_group{custom_options_, "billing"}
@@ -119,7 +131,15 @@ node_config::node_config() {
          "seconds between a player's heartbeats")
     .add(idle_timeout, "idle-timeout",
          "seconds without a heartbeat before a session ends")
-    .add(streaming_workers, "workers", "session database workers");
+    .add(streaming_workers, "workers", "session database workers")
+    .add(max_playback_rate, "max-playback-rate",
+         "fastest playback the paid window allows for (a session receives "
+         "at most paid seconds x this + lookahead-seconds of the video)")
+    .add(lookahead_seconds, "lookahead-seconds",
+         "seconds of the video a session may receive beyond its paid ones")
+    .add(grant_ahead_seconds, "grant-ahead-seconds",
+         "seconds a gateway may deliver past a granted segment without "
+         "asking the session again (they count as received)");
   opt_group{custom_options_, "billing"}
     .add(billing_minute_seconds, "minute-seconds",
          "seconds in a billed minute")
@@ -229,6 +249,12 @@ gateway::gateway_settings node_config::gateway_settings() const {
   s.request_timeout = std::chrono::seconds(request_timeout);
   s.frontend_dir = frontend_dir;
   s.cors_origin = cors_origin;
+  try {
+    s.trusted_proxies = gateway::parse_proxy_list(trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string{"http.trusted-proxies: "}
+                                + e.what());
+  }
   s.metrics_public = metrics_public;
   s.stream_threads = static_cast<int>(stream_threads);
   s.write_timeout_s = write_timeout;
@@ -279,6 +305,16 @@ streaming::streaming_settings node_config::streaming_settings() const {
   s.session.billing.idle_timeout_ms
     = positive(idle_timeout, "streaming.idle-timeout") * 1000;
   s.session.fee_bps = platform_fee_bps;
+  if (!(max_playback_rate >= 0.25 && max_playback_rate <= 16))
+    throw std::invalid_argument(
+      "streaming.max-playback-rate must be between 0.25 and 16");
+  if (lookahead_seconds < 0 || grant_ahead_seconds < 0)
+    throw std::invalid_argument("streaming.lookahead-seconds and "
+                                "streaming.grant-ahead-seconds must be >= 0");
+  s.session.window.minute_ms = s.session.billing.minute_ms;
+  s.session.window.rate_permille = std::llround(max_playback_rate * 1000);
+  s.session.window.lookahead_ms = lookahead_seconds * 1000;
+  s.session.window.grant_ahead_ms = grant_ahead_seconds * 1000;
   return s;
 }
 

@@ -57,6 +57,7 @@ public:
   int64_t request_timeout = 15;
   std::string frontend_dir = "frontend";
   std::string cors_origin;
+  std::string trusted_proxies;
   bool metrics_public = true;
   int64_t stream_threads = 0;
   int64_t write_timeout = 10;
@@ -79,6 +80,9 @@ public:
   int64_t catalog_media_timeout = 1800;
   std::string catalog_categories
     = "general,music,education,gaming,sports,news,comedy,film,tech";
+  // HLS ladders made by the catalog (actors/catalog/transcoder.hpp).
+  int64_t media_segment_seconds = 4;
+  int64_t media_transcode_jobs = 1;
   std::string streaming_db
     = "postgresql://postgres@127.0.0.1:5433/streamify_streaming";
   std::string billing_db = "postgresql://postgres@127.0.0.1:5433/streamify_billing";
@@ -104,6 +108,10 @@ public:
   int64_t heartbeat_interval = 10;
   int64_t idle_timeout = 30;
   int64_t streaming_workers = 2;
+  // The paid window (actors/streaming/paid_window.hpp).
+  double max_playback_rate = 2.0;
+  int64_t lookahead_seconds = 60;
+  int64_t grant_ahead_seconds = 16;
 
   std::string data_dir = "var";
   int64_t upload_limit = int64_t{2} << 30;

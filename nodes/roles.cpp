@@ -1,5 +1,6 @@
 #include "nodes/roles.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -14,8 +15,9 @@
 #include "actors/auth/validation.hpp"
 #include "actors/catalog/catalog_worker.hpp"
 #include "actors/catalog/media_worker.hpp"
+#include "actors/catalog/transcode_worker.hpp"
 #include "actors/billing/billing_actor.hpp"
-#include "actors/billing/billing_rules.hpp"
+#include "actors/billing/ledger_rules.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/streaming/session_store_worker.hpp"
 #include "actors/streaming/streaming_actor.hpp"
@@ -78,10 +80,16 @@ caf::actor start_catalog_role(caf::actor_system& sys, const node_config& cfg,
   auto paths = catalog::storage_under(cfg.data_dir);
   std::filesystem::create_directories(paths.videos_dir);
   std::filesystem::create_directories(paths.thumbnails_dir);
+  std::filesystem::create_directories(paths.videos_dir + "/hls");
   // Partial uploads of a node that stopped mid-upload.
   for (const auto& entry : std::filesystem::directory_iterator(paths.videos_dir))
     if (entry.path().extension() == ".part")
       std::filesystem::remove(entry.path());
+  // Half-made ladders; their videos are transcoded again.
+  for (const auto& entry :
+       std::filesystem::directory_iterator(paths.videos_dir + "/hls"))
+    if (entry.path().extension() == ".tmp")
+      std::filesystem::remove_all(entry.path());
   std::vector<catalog::catalog_worker_actor> workers;
   for (int64_t i = 0; i < std::max<int64_t>(1, cfg.catalog_workers); ++i)
     workers.push_back(sys.spawn<caf::detached>(
@@ -92,10 +100,22 @@ caf::actor start_catalog_role(caf::actor_system& sys, const node_config& cfg,
   tools.timeout_s = cfg.catalog_media_timeout;
   for (int64_t i = 0; i < std::max<int64_t>(1, cfg.catalog_media_workers); ++i)
     media.push_back(sys.spawn<caf::detached>(catalog::media_worker, paths, tools));
-  auto role = sys.spawn(catalog::catalog_role, workers, media,
+  catalog::transcode_settings transcode;
+  transcode.tools = tools;
+  transcode.segment_seconds
+    = static_cast<int>(std::clamp<int64_t>(cfg.media_segment_seconds, 1, 30));
+  std::vector<catalog::transcode_worker_actor> transcoders;
+  for (int64_t i = 0; i < std::max<int64_t>(1, cfg.media_transcode_jobs); ++i)
+    transcoders.push_back(sys.spawn<caf::detached>(catalog::transcode_worker,
+                                                   paths, transcode));
+  auto role = sys.spawn(catalog::catalog_role, workers, media, transcoders,
                         cfg.catalog_settings(), clk);
-  spdlog::info("catalog role started with {} database and {} media workers",
-               workers.size(), media.size());
+  // A running FFmpeg would hold the node's shutdown for minutes: it is
+  // killed when the role stops (its video is transcoded at the next start).
+  role->attach_functor([cancel = transcode.cancel] { *cancel = true; });
+  spdlog::info("catalog role started with {} database, {} media and {} "
+               "transcode workers",
+               workers.size(), media.size(), transcoders.size());
   return caf::actor_cast<caf::actor>(role);
 }
 

@@ -78,6 +78,7 @@ int run(node::node_config& cfg) {
   std::vector<node::remote_role> remote;
   try {
     remote = node::parse_peers(cfg.cluster_peers, roles, cfg.cluster_address());
+    cfg.gateway_settings(); // refuses options it cannot read
   } catch (const std::invalid_argument& e) {
     spdlog::error("{}", e.what());
     return 2;

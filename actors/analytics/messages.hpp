@@ -30,7 +30,6 @@ using platform_atom = caf::atom_constant<caf::atom("an_platf")>;
 using poll_atom = caf::atom_constant<caf::atom("an_poll")>;
 using apply_atom = caf::atom_constant<caf::atom("an_apply")>;
 using cursor_atom = caf::atom_constant<caf::atom("an_cursor")>;
-using ping_atom = caf::atom_constant<caf::atom("an_ping")>;
 
 // The name under which a node registers its activity relay in its actor
 // registry, where track() finds it.

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "actors/common/hmac.hpp"
+
 namespace streamify::auth {
 
 struct token_claims {
@@ -12,10 +14,11 @@ struct token_claims {
   int64_t exp = 0;  // seconds since the epoch
 };
 
+// A JWT's three parts are base64url without padding.
+using streamify::b64url;
+
 // JWT with HS256. Verification accepts only the exact algorithm, a valid
 // signature (compared in constant time) and an unexpired `exp`.
-// Base64url without padding, as in a JWT's three parts.
-std::string b64url(const std::string& in);
 
 std::string sign_token(const token_claims& claims, const std::string& secret,
                        int64_t issued_at_s);

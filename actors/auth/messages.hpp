@@ -17,7 +17,6 @@ using register_atom = caf::atom_constant<caf::atom("register")>;
 using login_atom = caf::atom_constant<caf::atom("login")>;
 using get_user_atom = caf::atom_constant<caf::atom("get_user")>;
 using update_atom = caf::atom_constant<caf::atom("update")>;
-using ping_atom = caf::atom_constant<caf::atom("ping")>;
 
 struct user_info {
   std::string id;

@@ -10,7 +10,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
-#include "actors/billing/billing_rules.hpp"
+#include "actors/billing/ledger_rules.hpp"
 #include "actors/common/errc.hpp"
 
 namespace streamify::billing {

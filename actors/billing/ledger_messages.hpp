@@ -79,14 +79,6 @@ typename Inspector::result_type inspect(Inspector& f, refund_command& x) {
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, refund_line& x) {
-  return f(caf::meta::type_name("ledger_refund_line"), x.transaction_id,
-           x.reversed_transaction_id, x.viewer_id, x.creator_id, x.video_id,
-           x.minute_index, x.amount_cents, x.creator_cents, x.platform_cents,
-           x.created_at_ms);
-}
-
-template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, refund_outcome& x) {
   return f(caf::meta::type_name("refund_outcome"), x.status, x.lines);
 }
@@ -100,7 +92,6 @@ using apply_atom = caf::atom_constant<caf::atom("apply")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using parties_atom = caf::atom_constant<caf::atom("parties")>;
-using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;

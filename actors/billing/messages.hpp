@@ -11,6 +11,19 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/common/messages.hpp"
+#include "persistence/billing/ledger_store.hpp"
+
+namespace streamify::persistence {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, refund_line& x) {
+  return f(caf::meta::type_name("refund_line"), x.transaction_id,
+           x.reversed_transaction_id, x.viewer_id, x.creator_id, x.video_id,
+           x.minute_index, x.amount_cents, x.creator_cents, x.platform_cents,
+           x.created_at_ms);
+}
+
+} // namespace streamify::persistence
 
 namespace streamify::billing {
 
@@ -127,18 +140,8 @@ struct refund_request {
   std::string reason;
 };
 
-struct refund_line {
-  std::string transaction_id;
-  std::string reversed_transaction_id;
-  std::string viewer_id;
-  std::string creator_id;
-  std::string video_id;
-  int64_t minute_index = 0;
-  int64_t amount_cents = 0;   // back to the viewer
-  int64_t creator_cents = 0;  // taken back from the creator
-  int64_t platform_cents = 0; // borne by the platform
-  int64_t created_at_ms = 0;
-};
+// One reversed charge: the ledger's own line, handed out as it is.
+using refund_line = persistence::refund_line;
 
 struct refund_result {
   std::string session_id;
@@ -214,14 +217,6 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, refund_request& x) {
   return f(caf::meta::type_name("refund_request"), x.admin_id, x.session_id,
            x.idempotency_key, x.fingerprint, x.reason);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, refund_line& x) {
-  return f(caf::meta::type_name("refund_line"), x.transaction_id,
-           x.reversed_transaction_id, x.viewer_id, x.creator_id, x.video_id,
-           x.minute_index, x.amount_cents, x.creator_cents, x.platform_cents,
-           x.created_at_ms);
 }
 
 template <class Inspector>

@@ -2,18 +2,16 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include <caf/actor_clock.hpp>
 #include <caf/timespan.hpp>
 
 #include "actors/billing/ledger_messages.hpp"
 #include "actors/billing/payment_provider.hpp"
+#include "actors/billing/wallet_book.hpp"
 #include "actors/common/actor_stats.hpp"
 #include "actors/common/clock.hpp"
 
@@ -40,22 +38,6 @@ struct wallet_settings {
 };
 
 struct wallet_state {
-  using done_fn = std::function<void(const persistence::movement_outcome&)>;
-  using builder = std::function<persistence::movement(int64_t owner_epoch)>;
-
-  struct pending_key {
-    std::string fingerprint;
-    std::vector<done_fn> waiters; // the first asked; the rest are repeats
-  };
-  struct remembered {
-    std::string fingerprint;
-    persistence::movement_outcome outcome;
-  };
-  struct job {
-    std::function<void(bool retried)> run;
-    std::function<void(uint8_t status)> fail; // the job will not run
-  };
-
   std::string user_id;
   wallet_settings settings;
   ledger_writer_actor writer;
@@ -64,13 +46,7 @@ struct wallet_state {
   std::shared_ptr<const clock> clk;
   std::function<std::string()> make_id;
 
-  int64_t epoch = -1; // the owner epoch claimed for this wallet; -1: none
-  bool claiming = false;
-  std::deque<job> waiting;
-  size_t in_flight = 0;
-  std::unordered_map<std::string, pending_key> keys; // written or waiting
-  std::unordered_map<std::string, remembered> recent;
-  std::deque<std::string> recent_order;
+  wallet_book book;
   uint64_t handled = 0; // requests received from the router
   bool timer_armed = false;
   caf::actor_clock::time_point last_active;

@@ -7,7 +7,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
-#include "actors/analytics/messages.hpp"
+#include "actors/catalog/catalog_pipeline.hpp"
 #include "actors/catalog/catalog_rules.hpp"
 #include "actors/common/errc.hpp"
 #include "actors/common/ids.hpp"
@@ -15,8 +15,6 @@
 namespace streamify::catalog {
 
 namespace {
-
-using self_ptr = catalog_actor::stateful_pointer<catalog_state>;
 
 caf::error invalid(std::string message) {
   return fail(errc::invalid, "invalid_field", std::move(message));
@@ -26,7 +24,7 @@ caf::error not_found() {
   return fail(errc::not_found, "video_not_found", "no such video");
 }
 
-bool full(self_ptr self) {
+bool full(catalog_self self) {
   auto& st = self->state;
   if (st.in_flight < st.settings.queue_limit && !st.workers.empty())
     return false;
@@ -39,28 +37,9 @@ caf::error overloaded() {
               "the catalog is busy, try again shortly");
 }
 
-// One request to the next database worker; `on_value` or `on_error` runs
-// with its answer.
-template <class In, class OnValue, class OnError, class... Ts>
-void ask_worker(self_ptr self, OnValue on_value, OnError on_error, Ts... xs) {
-  auto& st = self->state;
-  ++st.in_flight;
-  auto w = st.workers[st.next_worker++ % st.workers.size()];
-  self->request(w, st.settings.worker_timeout, xs...)
-    .then(
-      [self, on_value](In& x) mutable {
-        --self->state.in_flight;
-        on_value(x);
-      },
-      [self, on_error](caf::error& err) mutable {
-        --self->state.in_flight;
-        on_error(err);
-      });
-}
-
 // Forwards a request to a worker and its answer, value or error, back.
 template <class Out, class... Ts>
-caf::result<Out> relay(self_ptr self, Ts... xs) {
+caf::result<Out> relay(catalog_self self, Ts... xs) {
   if (full(self))
     return overloaded();
   auto rp = self->make_response_promise<Out>();
@@ -68,49 +47,6 @@ caf::result<Out> relay(self_ptr self, Ts... xs) {
     self, [rp](Out& x) mutable { rp.deliver(std::move(x)); },
     [rp](caf::error& err) mutable { rp.deliver(std::move(err)); }, xs...);
   return rp;
-}
-
-// Tells analytics about a video that became ready or was deleted, without
-// waiting.
-void report(self_ptr self, const video_info& v) {
-  analytics::activity_event event;
-  event.kind = "video";
-  event.id = v.id;
-  event.owner_id = v.owner_id;
-  event.title = v.title;
-  event.duration_ms = v.duration_ms;
-  event.gone = v.status == "deleted";
-  analytics::track(self->system(), std::move(event));
-}
-
-void record_media(self_ptr self, const std::string& id, media_facts facts) {
-  auto& st = self->state;
-  --st.processing;
-  ++(facts.ok ? st.processed_total : st.failed_total);
-  ask_worker<video_info>(
-    self,
-    [self](video_info& v) {
-      if (v.status == "ready")
-        report(self, v);
-    },
-    [](caf::error&) {}, media_done_atom::value, id, std::move(facts));
-}
-
-void start_processing(self_ptr self, const video_info& video) {
-  auto& st = self->state;
-  if (st.media.empty())
-    return;
-  ++st.processing;
-  auto m = st.media[st.next_media++ % st.media.size()];
-  auto id = video.id;
-  self->request(m, st.settings.media_timeout, process_atom::value, video.id,
-                video.file_name)
-    .then([self, id](media_facts& facts) { record_media(self, id, facts); },
-          [self, id](caf::error&) {
-            media_facts facts;
-            facts.failure_reason = "processing did not finish in time";
-            record_media(self, id, facts);
-          });
 }
 
 std::string check_new(new_video& v, const catalog_settings& settings) {
@@ -157,25 +93,38 @@ caf::error check_query(video_query& q) {
 } // namespace
 
 catalog_actor::behavior_type
-catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
-             std::vector<media_worker_actor> media, catalog_settings settings,
-             std::shared_ptr<const clock> clk) {
+catalog_role(catalog_self self, std::vector<catalog_worker_actor> workers,
+             std::vector<media_worker_actor> media,
+             std::vector<transcode_worker_actor> transcoders,
+             catalog_settings settings, std::shared_ptr<const clock> clk) {
   auto& st = self->state;
   st.workers = std::move(workers);
   st.media = std::move(media);
+  st.transcodes = transcode_queue{transcoders.size()};
+  st.idle_transcoders = std::move(transcoders);
   for (auto& w : st.workers)
     self->link_to(w);
   for (auto& m : st.media)
     self->link_to(m);
+  for (auto& t : st.idle_transcoders)
+    self->link_to(t);
   st.settings = std::move(settings);
   st.clk = std::move(clk);
-  // Uploads a stopped node left unprocessed are probed again.
+  // Uploads a stopped node left unprocessed are probed and transcoded
+  // again; then ready videos from before transcoding get their ladder.
   if (!st.workers.empty())
     ask_worker<std::vector<video_info>>(
       self,
       [self](std::vector<video_info>& pending) {
         for (const auto& video : pending)
           start_processing(self, video);
+        ask_worker<std::vector<video_info>>(
+          self,
+          [self](std::vector<video_info>& unladdered) {
+            for (const auto& video : unladdered)
+              start_backfill(self, video);
+          },
+          [](caf::error&) {}, backfill_atom::value);
       },
       [](caf::error&) {}, resume_atom::value);
   self->set_down_handler([self](caf::down_msg& dm) {
@@ -249,7 +198,9 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
                        std::move(v.mime_type),
                        v.size_bytes,
                        0,
-                       st.clk->now_ms()};
+                       st.clk->now_ms(),
+                       {},
+                       0};
       auto rp = self->make_response_promise<video_info>();
       ask_worker<video_info>(
         self,
@@ -301,6 +252,7 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
       ask_worker<video_info>(
         self,
         [self, rp](video_info& deleted) mutable {
+          forget_video(self, deleted.id);
           report(self, deleted);
           for (auto& l : self->state.listeners)
             caf::anon_send(l, video_deleted_atom::value, deleted.id);
@@ -309,6 +261,10 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
         [rp](caf::error& err) mutable { rp.deliver(std::move(err)); },
         delete_video_atom::value, id, requester);
       return rp;
+    },
+    [self](progress_atom, const std::string& video_id, int32_t percent) {
+      record_message(self->state.stats, self);
+      record_progress(self, video_id, percent);
     },
     [self](status_atom) -> caf::result<role_status> {
       record_message(self->state.stats, self);
@@ -319,6 +275,8 @@ catalog_role(self_ptr self, std::vector<catalog_worker_actor> workers,
         {"workers", static_cast<int64_t>(st.workers.size())},
         {"media_workers", static_cast<int64_t>(st.media.size())},
         {"videos_processing", st.processing},
+        {"transcodes_running", static_cast<int64_t>(st.transcodes.running())},
+        {"transcodes_waiting", static_cast<int64_t>(st.transcodes.waiting())},
         {"videos_processed_total", st.processed_total},
         {"videos_failed_total", st.failed_total},
         {"rejected_overloaded_total", st.rejected_overloaded},

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 
 #include "actors/common/actor_stats.hpp"
 #include "actors/catalog/messages.hpp"
+#include "actors/catalog/transcode_queue.hpp"
 #include "actors/common/clock.hpp"
 
 namespace streamify::catalog {
@@ -19,6 +21,8 @@ struct catalog_settings {
                                       "comedy",  "film",   "tech"};
   size_t queue_limit = 256; // database requests in flight before 503
   caf::timespan worker_timeout = std::chrono::seconds(10);
+  // Probing one video; a transcode may take this plus ten times the
+  // video's duration (transcode_time_limit_s).
   caf::timespan media_timeout = std::chrono::minutes(30);
 };
 
@@ -27,6 +31,9 @@ struct catalog_state {
   std::shared_ptr<const clock> clk;
   std::vector<catalog_worker_actor> workers;
   std::vector<media_worker_actor> media;
+  std::vector<transcode_worker_actor> idle_transcoders;
+  transcode_queue transcodes;
+  std::map<std::string, media_facts> probed; // uploads waiting or transcoding
   size_t next_worker = 0;
   size_t next_media = 0;
   size_t in_flight = 0;
@@ -40,13 +47,17 @@ struct catalog_state {
 };
 
 // The catalog role: validates, routes blocking work to database workers
-// (bounded: full → 503), hands new uploads to media workers and records what
-// they found, hides unready videos from everyone but their owner and tells
-// listeners about deleted videos.
+// (bounded: full → 503), hands new uploads to media workers to probe and
+// then, in upload order, to the transcode workers for their HLS ladder
+// (one job per transcode worker at a time), records what they found, hides
+// unready videos from everyone but their owner and tells listeners about
+// deleted videos. At start it takes up again videos left processing and
+// gives ready videos without a ladder one.
 catalog_actor::behavior_type
 catalog_role(catalog_actor::stateful_pointer<catalog_state> self,
              std::vector<catalog_worker_actor> workers,
-             std::vector<media_worker_actor> media, catalog_settings settings,
-             std::shared_ptr<const clock> clk);
+             std::vector<media_worker_actor> media,
+             std::vector<transcode_worker_actor> transcoders,
+             catalog_settings settings, std::shared_ptr<const clock> clk);
 
 } // namespace streamify::catalog

@@ -141,4 +141,8 @@ storage_paths storage_under(const std::string& data_dir) {
   return {data_dir + "/videos", data_dir + "/thumbnails"};
 }
 
+std::string hls_dir(const storage_paths& paths, const std::string& video_id) {
+  return paths.videos_dir + "/hls/" + video_id;
+}
+
 } // namespace streamify::catalog

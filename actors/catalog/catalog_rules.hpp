@@ -40,4 +40,7 @@ struct storage_paths {
 
 storage_paths storage_under(const std::string& data_dir);
 
+// The folder of a video's HLS ladder: <videos_dir>/hls/<video_id>.
+std::string hls_dir(const storage_paths& paths, const std::string& video_id);
+
 } // namespace streamify::catalog

@@ -1,6 +1,7 @@
 #include "actors/catalog/catalog_worker.hpp"
 
 #include <cstdio>
+#include <filesystem>
 
 #include <caf/result.hpp>
 #include <caf/stateful_actor.hpp>
@@ -46,9 +47,27 @@ persistence::video_row to_row(const video_info& v) {
   return r;
 }
 
+std::vector<persistence::rendition_row>
+to_rows(const std::vector<rendition_info>& ladder) {
+  std::vector<persistence::rendition_row> out;
+  for (const auto& x : ladder)
+    out.push_back({x.name, x.width, x.height, x.bandwidth_bps});
+  return out;
+}
+
+// The ladder and a half-made one (media contract: <id>.tmp beside it).
+void remove_ladder(const storage_paths& paths, const std::string& id) {
+  std::error_code ignored;
+  std::filesystem::remove_all(hls_dir(paths, id), ignored);
+  std::filesystem::remove_all(hls_dir(paths, id) + ".tmp", ignored);
+}
+
 } // namespace
 
 video_info to_video_info(const persistence::video_row& r) {
+  std::vector<rendition_info> ladder;
+  for (const auto& x : r.renditions)
+    ladder.push_back({x.name, x.width, x.height, x.bandwidth_bps});
   return video_info{r.id,          r.owner_id,
                     r.owner_display_name, r.title,
                     r.description, r.category,
@@ -56,7 +75,8 @@ video_info to_video_info(const persistence::video_row& r) {
                     r.status,      r.failure_reason,
                     r.file_name,   r.mime_type,
                     r.size_bytes,  r.views,
-                    r.created_at_ms};
+                    r.created_at_ms, std::move(ladder),
+                    r.processing_progress};
 }
 
 catalog_worker_actor::behavior_type
@@ -141,22 +161,24 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
         const auto& paths = self->state.paths;
         std::remove((paths.videos_dir + "/" + row->file_name).c_str());
         std::remove((paths.thumbnails_dir + "/" + thumbnail_name(id)).c_str());
+        remove_ladder(paths, id);
         row->status = "deleted";
         return to_video_info(*row);
       });
     },
-    [self](media_done_atom, const std::string& id,
-           const media_facts& facts) -> caf::result<video_info> {
+    [self](media_done_atom, const std::string& id, const media_facts& facts,
+           const std::vector<rendition_info>& ladder) -> caf::result<video_info> {
       record_message(self->state.stats, self);
       return guarded<video_info>(db, [&]() -> caf::result<video_info> {
         persistence::media_update m{facts.ok,          facts.failure_reason,
                                     facts.duration_ms, facts.video_codec,
                                     facts.audio_codec, facts.width,
-                                    facts.height};
+                                    facts.height,      to_rows(ladder)};
         auto& st = self->state;
         if (!st.store->finish_processing(id, m)) {
-          // Deleted while being processed: its thumbnail must not linger.
+          // Deleted while being processed: its files must not linger.
           std::remove((st.paths.thumbnails_dir + "/" + thumbnail_name(id)).c_str());
+          remove_ladder(st.paths, id);
           return not_found();
         }
         auto row = st.store->find(id);
@@ -164,6 +186,34 @@ catalog_worker(self_ptr self, std::shared_ptr<persistence::video_store> store,
           return not_found();
         return to_video_info(*row);
       });
+    },
+    [self](progress_atom, const std::string& id,
+           int32_t percent) -> caf::result<bool> {
+      record_message(self->state.stats, self);
+      return guarded<bool>(db, [&]() -> caf::result<bool> {
+        return self->state.store->set_progress(id, percent);
+      });
+    },
+    [self](ladder_done_atom, const std::string& id,
+           const std::vector<rendition_info>& ladder) -> caf::result<bool> {
+      record_message(self->state.stats, self);
+      return guarded<bool>(db, [&]() -> caf::result<bool> {
+        auto& st = self->state;
+        if (st.store->set_renditions(id, to_rows(ladder)))
+          return true;
+        remove_ladder(st.paths, id); // deleted while it was made
+        return false;
+      });
+    },
+    [self](backfill_atom) -> caf::result<std::vector<video_info>> {
+      record_message(self->state.stats, self);
+      return guarded<std::vector<video_info>>(db,
+        [&]() -> caf::result<std::vector<video_info>> {
+          std::vector<video_info> out;
+          for (const auto& row : self->state.store->list_without_ladder())
+            out.push_back(to_video_info(row));
+          return out;
+        });
     },
     [self](view_counted_atom, const std::string& video_id,
            const std::string& session_id) -> caf::result<bool> {

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -95,6 +96,72 @@ media_facts parse_probe(const std::string& json) {
   facts.duration_ms = static_cast<int64_t>(std::llround(seconds * 1000));
   facts.ok = true;
   return facts;
+}
+
+namespace {
+
+double frame_rate_of(const nlohmann::json& stream) {
+  for (auto key : {"avg_frame_rate", "r_frame_rate"}) {
+    auto text = stream.value(key, "");
+    auto slash = text.find('/');
+    double num = std::strtod(text.c_str(), nullptr);
+    double den = slash == std::string::npos
+                   ? 1.0
+                   : std::strtod(text.c_str() + slash + 1, nullptr);
+    if (num > 0 && den > 0 && std::isfinite(num / den) && num / den <= 1000)
+      return num / den;
+  }
+  return 25.0;
+}
+
+int64_t rotation_of(const nlohmann::json& stream) {
+  if (auto tags = stream.find("tags"); tags != stream.end() && tags->is_object())
+    if (auto r = tags->value("rotate", ""); !r.empty())
+      return std::strtoll(r.c_str(), nullptr, 10);
+  for (const auto& side : stream.value("side_data_list", nlohmann::json::array()))
+    if (side.is_object() && side.contains("rotation")
+        && side["rotation"].is_number())
+      return side["rotation"].get<int64_t>();
+  return 0;
+}
+
+} // namespace
+
+bool parse_layout(const std::string& json, source_layout& out) {
+  auto doc = nlohmann::json::parse(json, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object())
+    return false;
+  out = source_layout{};
+  bool video = false;
+  for (const auto& s : doc.value("streams", nlohmann::json::array())) {
+    auto type = s.value("codec_type", "");
+    if (type == "video" && !video) {
+      video = true;
+      out.width = s.value("width", int64_t{0});
+      out.height = s.value("height", int64_t{0});
+      out.frame_rate = frame_rate_of(s);
+      if (std::abs(rotation_of(s)) % 180 == 90)
+        std::swap(out.width, out.height);
+    } else if (type == "audio") {
+      out.audio = true;
+    }
+  }
+  if (auto f = doc.find("format"); f != doc.end() && f->is_object()) {
+    auto d = f->value("duration", "");
+    auto seconds = std::strtod(d.c_str(), nullptr);
+    if (seconds > 0 && std::isfinite(seconds))
+      out.duration_ms = static_cast<int64_t>(std::llround(seconds * 1000));
+  }
+  return video && out.width > 0 && out.height > 0;
+}
+
+bool probe_layout(const std::string& video_path, const media_tools& tools,
+                  source_layout& out) {
+  std::string json;
+  auto rc = run_tool({tools.ffprobe, "-v", "error", "-print_format", "json",
+                      "-show_format", "-show_streams", video_path},
+                     tools.timeout_s, json);
+  return rc == 0 && parse_layout(json, out);
 }
 
 media_facts probe_media(const std::string& video_path,

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "actors/catalog/hls_ladder.hpp"
 #include "actors/catalog/messages.hpp"
 
 namespace streamify::catalog {
@@ -22,5 +23,13 @@ media_facts probe_media(const std::string& video_path,
 
 // Parses ffprobe's JSON (-show_format -show_streams).
 media_facts parse_probe(const std::string& json);
+
+// What the transcoder needs of a source, from ffprobe's JSON: the first
+// video stream's size as displayed (a 90 degree rotation swaps it), its
+// frame rate, whether there is audio, the duration. False without video.
+bool parse_layout(const std::string& json, source_layout& out);
+// Runs ffprobe for parse_layout; false when it cannot read the file.
+bool probe_layout(const std::string& video_path, const media_tools& tools,
+                  source_layout& out);
 
 } // namespace streamify::catalog

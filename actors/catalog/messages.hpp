@@ -20,6 +20,21 @@ using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using video_deleted_atom = caf::atom_constant<caf::atom("vid_delete")>;
 using view_counted_atom = caf::atom_constant<caf::atom("view_count")>;
 
+// One rendition of a video's HLS ladder: the folder
+// hls/<video_id>/<name>/ (media contract) and what the master playlist says.
+struct rendition_info {
+  std::string name; // 240p, 360p, 720p
+  int64_t width = 0;
+  int64_t height = 0;
+  int64_t bandwidth_bps = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rendition_info& x) {
+  return f(caf::meta::type_name("rendition_info"), x.name, x.width, x.height,
+           x.bandwidth_bps);
+}
+
 // One video as other roles see it. `file_name` is relative to the shared
 // storage folder (storage.data-dir/videos).
 struct video_info {
@@ -38,6 +53,8 @@ struct video_info {
   int64_t size_bytes = 0;
   int64_t views = 0;
   int64_t created_at_ms = 0;
+  std::vector<rendition_info> renditions; // empty until the ladder is made
+  int32_t processing_progress = 0;        // 0-100 while processing
 };
 
 template <class Inspector>
@@ -45,7 +62,8 @@ typename Inspector::result_type inspect(Inspector& f, video_info& x) {
   return f(caf::meta::type_name("video_info"), x.id, x.owner_id,
            x.owner_display_name, x.title, x.description, x.category,
            x.price_per_minute_cents, x.duration_ms, x.status, x.failure_reason,
-           x.file_name, x.mime_type, x.size_bytes, x.views, x.created_at_ms);
+           x.file_name, x.mime_type, x.size_bytes, x.views, x.created_at_ms,
+           x.renditions, x.processing_progress);
 }
 
 // A creator's upload whose file already lies in the storage folder.
@@ -98,6 +116,37 @@ struct media_facts {
   int64_t height = 0;
 };
 
+// One video to transcode into its HLS ladder. A backfill is a ready video
+// that has none yet; it stays ready whatever happens.
+struct transcode_job {
+  std::string video_id;
+  std::string file_name;
+  int64_t duration_ms = 0;
+  int64_t created_at_ms = 0;
+  bool backfill = false;
+};
+
+// The ladder made, or why not. `cancelled`: the node is stopping, the video
+// is transcoded again when it starts.
+struct transcode_result {
+  bool ok = false;
+  bool cancelled = false;
+  std::string failure_reason;
+  std::vector<rendition_info> renditions;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, transcode_job& x) {
+  return f(caf::meta::type_name("transcode_job"), x.video_id, x.file_name,
+           x.duration_ms, x.created_at_ms, x.backfill);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, transcode_result& x) {
+  return f(caf::meta::type_name("transcode_result"), x.ok, x.cancelled,
+           x.failure_reason, x.renditions);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, new_video& x) {
   return f(caf::meta::type_name("new_video"), x.owner_id, x.owner_display_name,
@@ -136,6 +185,10 @@ using process_atom = caf::atom_constant<caf::atom("vid_probe")>;
 using media_done_atom = caf::atom_constant<caf::atom("vid_media")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using resume_atom = caf::atom_constant<caf::atom("vid_resume")>;
+using transcode_atom = caf::atom_constant<caf::atom("vid_hls")>;
+using progress_atom = caf::atom_constant<caf::atom("vid_prog")>;
+using ladder_done_atom = caf::atom_constant<caf::atom("vid_ladder")>;
+using backfill_atom = caf::atom_constant<caf::atom("vid_backf")>;
 
 // The catalog role as other roles and the gateway see it.
 //   (get_video_atom, video_id)                 -> video_info | not_found
@@ -146,6 +199,7 @@ using resume_atom = caf::atom_constant<caf::atom("vid_resume")>;
 //   (video_deleted_atom, video_id)                 for every deleted video
 //   (view_counted_atom, video_id, session_id)  -> void, idempotent per session
 //   (delete_video_atom, video_id, requester_id) -> true | forbidden | not_found
+//   (progress_atom, video_id, percent)         -> void, from transcode workers
 using catalog_actor = caf::typed_actor<
   caf::replies_to<get_video_atom, std::string>::with<video_info>,
   caf::replies_to<get_video_atom, std::string, std::string>::with<video_info>,
@@ -155,6 +209,7 @@ using catalog_actor = caf::typed_actor<
   caf::replies_to<list_videos_atom, video_query>::with<video_page>,
   caf::replies_to<update_video_atom, video_update>::with<video_info>,
   caf::replies_to<delete_video_atom, std::string, std::string>::with<bool>,
+  caf::reacts_to<progress_atom, std::string, int32_t>,
   caf::replies_to<status_atom>::with<role_status>>;
 
 // Blocking database and file work of the catalog role, one request at a time.
@@ -165,7 +220,12 @@ using catalog_worker_actor = caf::typed_actor<
   caf::replies_to<list_videos_atom, video_query>::with<std::vector<video_info>>,
   caf::replies_to<update_video_atom, video_update>::with<video_info>,
   caf::replies_to<delete_video_atom, std::string, std::string>::with<video_info>,
-  caf::replies_to<media_done_atom, std::string, media_facts>::with<video_info>,
+  caf::replies_to<media_done_atom, std::string, media_facts,
+                  std::vector<rendition_info>>::with<video_info>,
+  caf::replies_to<progress_atom, std::string, int32_t>::with<bool>,
+  caf::replies_to<ladder_done_atom, std::string,
+                  std::vector<rendition_info>>::with<bool>,
+  caf::replies_to<backfill_atom>::with<std::vector<video_info>>,
   caf::replies_to<view_counted_atom, std::string, std::string>::with<bool>,
   caf::replies_to<resume_atom>::with<std::vector<video_info>>,
   caf::replies_to<ping_atom>::with<bool>>;
@@ -173,5 +233,10 @@ using catalog_worker_actor = caf::typed_actor<
 // Probes one stored file and writes its thumbnail (ffprobe, ffmpeg).
 using media_worker_actor = caf::typed_actor<
   caf::replies_to<process_atom, std::string, std::string>::with<media_facts>>;
+
+// Makes one video's HLS ladder (ffmpeg), telling the sender how far it is
+// with (progress_atom, video_id, percent) at most once a second.
+using transcode_worker_actor = caf::typed_actor<
+  caf::replies_to<transcode_atom, transcode_job>::with<transcode_result>>;
 
 } // namespace streamify::catalog

@@ -39,6 +39,14 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<catalog::video_update>(
     "streamify::catalog::video_update");
   cfg.add_message_type<catalog::media_facts>("streamify::catalog::media_facts");
+  cfg.add_message_type<catalog::rendition_info>(
+    "streamify::catalog::rendition_info");
+  cfg.add_message_type<std::vector<catalog::rendition_info>>(
+    "std::vector<streamify::catalog::rendition_info>");
+  cfg.add_message_type<catalog::transcode_job>(
+    "streamify::catalog::transcode_job");
+  cfg.add_message_type<catalog::transcode_result>(
+    "streamify::catalog::transcode_result");
   cfg.add_message_type<streaming::start_request>(
     "streamify::streaming::start_request");
   cfg.add_message_type<streaming::heartbeat_request>(
@@ -51,6 +59,10 @@ void add_message_types(caf::actor_system_config& cfg) {
     "streamify::streaming::history_item");
   cfg.add_message_type<streaming::history_page>(
     "streamify::streaming::history_page");
+  cfg.add_message_type<streaming::claim_request>(
+    "streamify::streaming::claim_request");
+  cfg.add_message_type<streaming::span_grant>(
+    "streamify::streaming::span_grant");
   cfg.add_message_type<streaming::entitlement_update>(
     "streamify::streaming::entitlement_update");
   cfg.add_message_type<streaming::entitlement_listener>(

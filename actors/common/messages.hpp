@@ -10,6 +10,8 @@
 namespace streamify {
 
 using status_atom = caf::atom_constant<caf::atom("status")>;
+// Asks a role's worker whether its store answers (the role's readiness).
+using ping_atom = caf::atom_constant<caf::atom("ping")>;
 
 // What every role answers to `status`: readiness for /health/ready and the
 // gauges it exports to /metrics.

@@ -28,6 +28,7 @@ using find_atom = caf::atom_constant<caf::atom("find")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using session_changed_atom = caf::atom_constant<caf::atom("sess_chg")>;
+using claim_atom = caf::atom_constant<caf::atom("claim")>;
 
 // `POST /api/sessions` for one viewer. The idempotency key is optional.
 struct start_request {
@@ -58,7 +59,34 @@ struct session_view {
   int64_t balance_cents = 0;
   int64_t heartbeat_interval_s = 0;
   std::string end_reason; // empty while live
+  int64_t max_rate_permille = 0; // streaming.max-playback-rate x 1000
 };
+
+// A gateway about to deliver the time span [begin_ms, end_ms) of the
+// session's video (paid_window.hpp).
+struct claim_request {
+  std::string session_id;
+  int64_t begin_ms = 0;
+  int64_t end_ms = 0;
+};
+
+// What the session has received around a granted claim, grant ahead
+// included: a gateway may deliver anything inside it without asking again.
+struct span_grant {
+  int64_t begin_ms = 0;
+  int64_t end_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, claim_request& x) {
+  return f(caf::meta::type_name("claim_request"), x.session_id, x.begin_ms,
+           x.end_ms);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, span_grant& x) {
+  return f(caf::meta::type_name("span_grant"), x.begin_ms, x.end_ms);
+}
 
 struct history_request {
   std::string viewer_id;
@@ -118,7 +146,7 @@ typename Inspector::result_type inspect(Inspector& f, session_view& x) {
   return f(caf::meta::type_name("session_view"), x.id, x.viewer_id,
            x.video_id, x.state, x.price_per_minute_cents, x.minutes_paid,
            x.charged_cents, x.billed_ms, x.position_ms, x.balance_cents,
-           x.heartbeat_interval_s, x.end_reason);
+           x.heartbeat_interval_s, x.end_reason, x.max_rate_permille);
 }
 
 template <class Inspector>
@@ -151,6 +179,9 @@ using streaming_actor = caf::typed_actor<
   // the viewer itself (a stream token names no user).
   caf::replies_to<get_session_atom, std::string>::with<session_view>,
   caf::replies_to<history_atom, history_request>::with<history_page>,
+  // A trusted gateway call, like the lookup above: granted spans, or 402
+  // payment_required / beyond_paid_window, 410 ended, 404 unknown.
+  caf::replies_to<claim_atom, claim_request>::with<span_grant>,
   caf::replies_to<status_atom>::with<role_status>,
   caf::reacts_to<catalog::video_deleted_atom, std::string>,
   caf::reacts_to<session_ended_atom, session_view>,
@@ -165,6 +196,7 @@ using session_actor = caf::typed_actor<
   caf::replies_to<heartbeat_atom, heartbeat_request>::with<session_view>,
   caf::replies_to<end_atom>::with<session_view>,
   caf::replies_to<get_session_atom>::with<session_view>,
+  caf::replies_to<claim_atom, int64_t, int64_t>::with<span_grant>,
   caf::reacts_to<catalog::video_deleted_atom>,
   caf::reacts_to<idle_check_atom>>;
 
@@ -186,7 +218,7 @@ typename Inspector::result_type inspect(Inspector& f, session_row& x) {
            x.state, x.end_reason, x.started_at_ms, x.ended_at_ms,
            x.minutes_paid, x.charged_cents, x.billed_ms, x.position_ms,
            x.playing, x.last_heartbeat_ms, x.last_seq, x.balance_cents,
-           x.view_counted);
+           x.view_counted, x.delivered);
 }
 
 } // namespace streamify::persistence

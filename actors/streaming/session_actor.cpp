@@ -18,6 +18,7 @@ namespace {
 
 using self_ptr = session_actor::stateful_pointer<session_actor_state>;
 using promise = caf::typed_response_promise<session_view>;
+using grant_promise = caf::typed_response_promise<span_grant>;
 
 bool is(const caf::error& err, errc code) {
   return err.category() == caf::atom("streamify")
@@ -39,6 +40,7 @@ const persistence::session_row& snapshot(self_ptr self) {
   r.playing = st.bill.playing;
   r.last_heartbeat_ms = st.bill.last_heartbeat_ms;
   r.last_seq = st.bill.last_seq;
+  r.delivered = st.window.delivered().encode();
   st.stats.label("state", r.state);
   st.stats.label("minutes_paid", std::to_string(r.minutes_paid));
   st.stats.label("last_heartbeat_ms", std::to_string(r.last_heartbeat_ms));
@@ -46,8 +48,7 @@ const persistence::session_row& snapshot(self_ptr self) {
 }
 
 session_view view(self_ptr self) {
-  return to_view(snapshot(self),
-                 self->state.settings.billing.heartbeat_interval_ms / 1000);
+  return to_view(snapshot(self), self->state.settings);
 }
 
 void publish(self_ptr self) {
@@ -258,6 +259,59 @@ void beat(self_ptr self, const heartbeat_request& req, promise rp) {
   });
 }
 
+// Grants a span under the paid-window rule; a grant that received anything
+// new is persisted before it is answered, so a restart cannot widen the
+// window. Free sessions (free video, the owner) may receive everything.
+void claim(self_ptr self, time_span span, grant_promise rp) {
+  auto& st = self->state;
+  if (st.bill.state == session_state::ended) {
+    rp.deliver(fail(errc::gone, "session_ended", "the session has ended"));
+    return;
+  }
+  if (!st.confirmed) {
+    rp.deliver(fail(errc::unavailable, "session_starting",
+                    "the session's first minute is not confirmed yet"));
+    return;
+  }
+  if (st.bill.state == session_state::payment_required) {
+    rp.deliver(fail(errc::payment_required, "payment_required",
+                    "deposit funds to continue watching"));
+    return;
+  }
+  if (span.begin_ms < 0 || span.end_ms <= span.begin_ms) {
+    rp.deliver(fail(errc::invalid, "invalid_span", "the span is empty"));
+    return;
+  }
+  if (!st.bill.charges) {
+    rp.deliver(span_grant{0, std::max(st.row.duration_ms, span.end_ms)});
+    return;
+  }
+  auto before = st.window.delivered().total_ms();
+  auto granted = st.window.claim(span, st.bill.minutes_paid);
+  if (!granted) {
+    rp.deliver(fail(errc::payment_required, "beyond_paid_window",
+                    "this part of the video is past what the session has "
+                    "paid for"));
+    return;
+  }
+  span_grant out{granted->begin_ms, granted->end_ms};
+  if (st.window.delivered().total_ms() == before) {
+    rp.deliver(out);
+    return;
+  }
+  st.last_saved_ms = now_ms(self);
+  self->request(st.peers.store, st.settings.store_timeout, save_atom::value,
+                snapshot(self))
+    .then([rp, out](bool) mutable { rp.deliver(out); },
+          [self, rp](caf::error& err) mutable {
+            self->state.last_saved_ms = 0;
+            spdlog::warn("session {}: grant not saved: {}", self->state.row.id,
+                         self->system().render(err));
+            rp.deliver(fail(errc::unavailable, "session_store_unavailable",
+                            "the session could not be saved, try again"));
+          });
+}
+
 void check_idle(self_ptr self) {
   auto& st = self->state;
   if (st.bill.state == session_state::ended)
@@ -282,7 +336,7 @@ void when_idle(self_ptr self, F f) {
 } // namespace
 
 session_view to_view(const persistence::session_row& row,
-                     int64_t heartbeat_interval_s) {
+                     const session_settings& settings) {
   return session_view{row.id,
                       row.viewer_id,
                       row.video_id,
@@ -293,8 +347,9 @@ session_view to_view(const persistence::session_row& row,
                       row.billed_ms,
                       row.position_ms,
                       row.balance_cents,
-                      heartbeat_interval_s,
-                      row.end_reason};
+                      settings.billing.heartbeat_interval_ms / 1000,
+                      row.end_reason,
+                      settings.window.rate_permille};
 }
 
 session_actor::behavior_type
@@ -312,6 +367,14 @@ session(self_ptr self, persistence::session_row row, bool resumed,
   st.bill.playing = row.playing;
   st.bill.last_heartbeat_ms = row.last_heartbeat_ms;
   st.bill.last_seq = row.last_seq;
+  auto delivered = span_set::decode(row.delivered);
+  if (!delivered)
+    spdlog::error("session {}: unreadable delivered spans '{}'", row.id,
+                  row.delivered);
+  auto window = st.settings.window;
+  window.minute_ms = st.settings.billing.minute_ms;
+  st.window = paid_window{window, row.duration_ms,
+                          delivered.value_or(span_set{})};
   st.row = std::move(row);
   st.confirmed = resumed;
   st.last_saved_ms = resumed ? now_ms(self) : 0;
@@ -349,6 +412,15 @@ session(self_ptr self, persistence::session_row row, bool resumed,
     [self](get_session_atom) -> caf::result<session_view> {
       record_message(self->state.stats, self);
       return view(self);
+    },
+    [self](claim_atom, int64_t begin_ms,
+           int64_t end_ms) -> caf::result<span_grant> {
+      record_message(self->state.stats, self);
+      auto rp = self->make_response_promise<span_grant>();
+      when_idle(self, [self, rp, begin_ms, end_ms] {
+        claim(self, {begin_ms, end_ms}, rp);
+      });
+      return rp;
     },
     [self](catalog::video_deleted_atom) {
       record_message(self->state.stats, self);

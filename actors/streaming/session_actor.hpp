@@ -12,11 +12,13 @@
 #include "actors/common/clock.hpp"
 #include "actors/streaming/billing_rules.hpp"
 #include "actors/streaming/messages.hpp"
+#include "actors/streaming/paid_window.hpp"
 
 namespace streamify::streaming {
 
 struct session_settings {
   billing_params billing;
+  window_params window; // its minute_ms is billing.minute_ms
   int64_t fee_bps = 2000;
   int64_t save_interval_ms = 5'000; // between writes that cross no minute
   caf::timespan billing_timeout = std::chrono::seconds(5);
@@ -37,6 +39,7 @@ struct session_peers {
 struct session_actor_state {
   persistence::session_row row; // what is persisted, refreshed on each save
   billing_state bill;
+  paid_window window; // what the session may receive
   session_settings settings;
   session_peers peers;
   bool confirmed = false; // minute 0 paid (or nothing to pay) and persisted
@@ -53,7 +56,9 @@ struct session_actor_state {
 // session only answers it), applies the billing rules to each heartbeat,
 // charges each minute once in order, persists at minute boundaries, at the
 // end and every few seconds, and ends on `end`, on idle timeout or when its
-// video is deleted. A session spawned from a stored row is resumed. Each
+// video is deleted. It grants the spans of the video a gateway may deliver
+// under the paid-window rule, persisting each grant before answering it. A
+// session spawned from a stored row is resumed (its window too). Each
 // change of its state or paid minutes is reported to the role, which passes
 // it on to the gateways' entitlement caches.
 session_actor::behavior_type
@@ -62,6 +67,6 @@ session(session_actor::stateful_pointer<session_actor_state> self,
         session_peers peers);
 
 session_view to_view(const persistence::session_row& row,
-                     int64_t heartbeat_interval_s);
+                     const session_settings& settings);
 
 } // namespace streamify::streaming

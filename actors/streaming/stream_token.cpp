@@ -1,31 +1,12 @@
 #include "actors/streaming/stream_token.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/hmac.h>
-#include <sodium.h>
+
+#include "actors/common/hmac.hpp"
 
 namespace streamify::streaming {
 
 namespace {
-
-std::string hmac_sha256(const std::string& key, const std::string& data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac,
-       &len);
-  return std::string(reinterpret_cast<char*>(mac), len);
-}
-
-std::string b64url(const std::string& in) {
-  constexpr int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-  std::string out(sodium_base64_encoded_len(in.size(), variant), '\0');
-  sodium_bin2base64(out.data(), out.size(),
-                    reinterpret_cast<const unsigned char*>(in.data()),
-                    in.size(), variant);
-  out.resize(out.size() - 1); // the terminating NUL
-  return out;
-}
 
 std::string signature(const std::string& session_id,
                       const std::string& viewer_id, const std::string& exp,
@@ -71,6 +52,15 @@ std::string stream_url(const std::string& session_id,
   return "/api/sessions/" + session_id + "/stream?st="
          + sign_stream_token(session_id, viewer_id, now_s + stream_token_ttl_s,
                              jwt_secret);
+}
+
+std::string hls_url(const std::string& session_id,
+                    const std::string& viewer_id, int64_t now_s,
+                    const std::string& jwt_secret) {
+  return "/api/sessions/" + session_id + "/hls/"
+         + sign_stream_token(session_id, viewer_id,
+                             now_s + stream_token_ttl_s, jwt_secret)
+         + "/master.m3u8";
 }
 
 } // namespace streamify::streaming

@@ -27,4 +27,10 @@ std::string stream_url(const std::string& session_id,
                        const std::string& viewer_id, int64_t now_s,
                        const std::string& jwt_secret);
 
+// `/api/sessions/{id}/hls/<token>/master.m3u8`: the same token in the path,
+// so every relative URI in the playlists carries it.
+std::string hls_url(const std::string& session_id,
+                    const std::string& viewer_id, int64_t now_s,
+                    const std::string& jwt_secret);
+
 } // namespace streamify::streaming

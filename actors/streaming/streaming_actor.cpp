@@ -206,19 +206,36 @@ caf::result<session_view> on_session(self_ptr self, const std::string& id,
     return i->second;
   }
   auto rp = self->make_response_promise<session_view>();
-  auto interval_s = st.settings.session.billing.heartbeat_interval_ms / 1000;
   self->request(any_store(self), st.settings.session.store_timeout,
                 find_atom::value, id)
     .then(
       [rp, viewer = viewer ? caf::optional<std::string>{*viewer}
                            : caf::optional<std::string>{},
-       interval_s](persistence::session_row& row) mutable {
+       settings = st.settings.session](persistence::session_row& row) mutable {
         if (viewer && row.viewer_id != *viewer)
           rp.deliver(forbidden());
         else
-          rp.deliver(to_view(row, interval_s));
+          rp.deliver(to_view(row, settings));
       },
       [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+// A claim goes to the live session; a session that is not live has ended (or
+// never existed), and receives nothing more.
+caf::result<span_grant> claim(self_ptr self, claim_request& req) {
+  auto& st = self->state;
+  if (auto i = st.sessions.find(req.session_id); i != st.sessions.end())
+    return self->delegate(i->second.handle, claim_atom::value, req.begin_ms,
+                          req.end_ms);
+  auto ended = fail(errc::gone, "session_ended", "the session has ended");
+  if (st.recently_ended.count(req.session_id) > 0)
+    return ended;
+  auto rp = self->make_response_promise<span_grant>();
+  self->request(any_store(self), st.settings.session.store_timeout,
+                find_atom::value, req.session_id)
+    .then([rp, ended](persistence::session_row&) mutable { rp.deliver(ended); },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
   return rp;
 }
 
@@ -291,6 +308,10 @@ streaming_role(self_ptr self, streaming_settings settings, caf::actor billing,
       record_message(self->state.stats, self);
       return self->delegate(any_store(self), history_atom::value,
                             std::move(req));
+    },
+    [self](claim_atom, claim_request& req) -> caf::result<span_grant> {
+      record_message(self->state.stats, self);
+      return claim(self, req);
     },
     [self](catalog::video_deleted_atom, std::string& video_id) {
       record_message(self->state.stats, self);

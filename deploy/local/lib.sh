@@ -21,7 +21,7 @@ STREAMIFY_DEB_PACKAGES=(
   libspdlog-dev libfmt-dev libsodium-dev libssl-dev libjemalloc-dev
   postgresql postgresql-contrib
   ffmpeg curl wrk nginx-light
-  chromium
+  chromium libnss3-tools
 )
 # libFuzzer targets (tests/fuzz/run): clang with its fuzzer runtime.
 STREAMIFY_DEB_PACKAGES+=(clang-14 libclang-rt-14-dev)
@@ -314,6 +314,62 @@ streamify_node_ini() (
   mkdir -p "$(dirname "$ini")" || return 1
   streamify_node_ini_text "$port" "$data_dir" "$jwt" "$admin" "${roles[@]}" >"$ini" || return 1
   echo "$ini"
+)
+
+# ---------------------------------------------------------------------------
+# The TLS edge (nginx in front of the gateway, deploy/edge/nginx-conf)
+
+# streamify_edge_certs DIR NAME — a private CA and a certificate for the
+# public name NAME (and 127.0.0.1) in DIR, made once; prints the
+# certificate's path (the key is beside it as NAME.key, the CA as ca.pem).
+streamify_edge_certs() (
+  local dir=$1 name=$2
+  if [[ ! -f $dir/$name.pem || ! -f $dir/$name.key ]]; then
+    "$STREAMIFY_ROOT/deploy/tls/make-certs" "$dir" "$name" >/dev/null || return 1
+  fi
+  echo "$dir/$name.pem"
+)
+
+# streamify_edge_start PREFIX UPSTREAM CERT KEY [nginx-conf options...]
+# Writes PREFIX/nginx.conf and starts nginx as a daemon (pid in
+# PREFIX/nginx.pid, its log in PREFIX/nginx.log); returns once it runs, or 1
+# with nginx's error.
+streamify_edge_start() (
+  local prefix=$1
+  mkdir -p "$prefix/tmp" || return 1
+  "$STREAMIFY_ROOT/deploy/edge/nginx-conf" "$@" >"$prefix/nginx.conf" || return 1
+  # The daemon keeps what it inherits: its output goes to a file, never to
+  # the caller's pipes.
+  if ! nginx -e stderr -p "$prefix" -c "$prefix/nginx.conf" \
+       </dev/null >>"$prefix/nginx.log" 2>&1; then
+    cat "$prefix/nginx.log" >&2
+    return 1
+  fi
+  local i
+  for (( i = 0; i < 50; i++ )); do
+    [[ -s $prefix/nginx.pid ]] && return 0
+    sleep 0.1
+  done
+  streamify_log "nginx did not start (no $prefix/nginx.pid): $(cat "$prefix/nginx.log")"
+  return 1
+)
+
+# streamify_edge_reload PREFIX — new certificate and key files take effect
+# for new connections; open ones finish on the old workers.
+streamify_edge_reload() {
+  kill -HUP "$(cat "$1/nginx.pid")"
+}
+
+streamify_edge_stop() (
+  local pid
+  pid=$(cat "$1/nginx.pid" 2>/dev/null) || return 0
+  kill -QUIT "$pid" 2>/dev/null || return 0
+  local i
+  for (( i = 0; i < 100; i++ )); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
 )
 
 # ---------------------------------------------------------------------------

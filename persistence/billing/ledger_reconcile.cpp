@@ -113,7 +113,7 @@ reconcile_report reconcile_on(pqxx::connection_base& c) {
 } // namespace
 
 reconcile_report ledger_repository::reconcile() {
-  return with_reconnect([](pqxx::connection_base& c) { return reconcile_on(c); });
+  return db_.run([](pqxx::connection_base& c) { return reconcile_on(c); });
 }
 
 reconcile_report reconcile_ledger(const std::string& url) {

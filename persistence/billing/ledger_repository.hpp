@@ -1,7 +1,6 @@
 #pragma once
 
-#include <unordered_set>
-
+#include "persistence/billing/ledger_balance_cache.hpp"
 #include "persistence/billing/ledger_plan.hpp"
 #include "persistence/billing/ledger_store.hpp"
 #include "persistence/common/pg_connection.hpp"
@@ -48,19 +47,6 @@ public:
                                       std::string& next_cursor) override;
 
 private:
-  // Runs `f` on the connection; when the connection turns out broken (the
-  // server restarted, an operator killed it) runs it once more on a new one.
-  // Only for work that commits nothing or is safe to plan again: a broken
-  // connection before COMMIT means nothing of the attempt committed.
-  template <class F>
-  auto with_reconnect(F f) -> decltype(f(std::declval<pg_link&>())) {
-    try {
-      return db_.run(f);
-    } catch (const unavailable&) {
-      return db_.run(f);
-    }
-  }
-
   std::vector<movement_outcome> apply_once(pg_link& c,
                                            const std::vector<movement>& batch,
                                            bool check_keys, bool optimistic);
@@ -71,14 +57,7 @@ private:
   id_generator make_id_;
   int checked_batches_left_ = 0; // batches that read their keys first
   int locked_batches_left_ = 0;  // batches that lock their accounts first
-  std::unordered_set<std::string> known_credited_; // exist: credited unread
-  // The balance and epoch of each account this writer debits, as its last
-  // commit left them: only this writer debits them (other writers only
-  // credit them; another node that takes a wallet over moves its epoch on,
-  // which the tail's update catches), so a batch plans from these without
-  // reading them. Users who earn are left out (others credit them all the
-  // time).
-  std::unordered_map<std::string, account_state> own_balances_;
+  ledger_balance_cache balances_;
 };
 
 // Runs reconcile against one database URL (operators, tests, the inspector).

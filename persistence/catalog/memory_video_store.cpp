@@ -105,6 +105,29 @@ bool memory_video_store::finish_processing(const std::string& id,
   r.audio_codec = media.audio_codec;
   r.width = media.width;
   r.height = media.height;
+  r.renditions = media.renditions;
+  r.processing_progress = media.ok ? 100 : r.processing_progress;
+  return true;
+}
+
+bool memory_video_store::set_progress(const std::string& id, int32_t percent) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  check();
+  auto i = rows_.find(id);
+  if (i == rows_.end() || i->second.status != "processing")
+    return false;
+  i->second.processing_progress = percent;
+  return true;
+}
+
+bool memory_video_store::set_renditions(const std::string& id,
+                                        const std::vector<rendition_row>& ladder) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  check();
+  auto i = rows_.find(id);
+  if (i == rows_.end() || i->second.status != "ready")
+    return false;
+  i->second.renditions = ladder;
   return true;
 }
 
@@ -136,6 +159,22 @@ std::vector<video_row> memory_video_store::list_processing() {
   for (const auto& [id, r] : rows_)
     if (r.status == "processing")
       out.push_back(r);
+  std::sort(out.begin(), out.end(), [](const video_row& a, const video_row& b) {
+    return a.created_at_ms < b.created_at_ms;
+  });
+  return out;
+}
+
+std::vector<video_row> memory_video_store::list_without_ladder() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  check();
+  std::vector<video_row> out;
+  for (const auto& [id, r] : rows_)
+    if (r.status == "ready" && r.renditions.empty())
+      out.push_back(r);
+  std::sort(out.begin(), out.end(), [](const video_row& a, const video_row& b) {
+    return a.created_at_ms < b.created_at_ms;
+  });
   return out;
 }
 

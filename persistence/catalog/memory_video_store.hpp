@@ -18,10 +18,14 @@ public:
   void update_details(const video_row& row) override;
   bool finish_processing(const std::string& id,
                          const media_update& media) override;
+  bool set_progress(const std::string& id, int32_t percent) override;
+  bool set_renditions(const std::string& id,
+                      const std::vector<rendition_row>& ladder) override;
   bool mark_deleted(const std::string& id) override;
   bool count_view(const std::string& video_id,
                   const std::string& session_id) override;
   std::vector<video_row> list_processing() override;
+  std::vector<video_row> list_without_ladder() override;
   void ping() override;
 
   void set_available(bool up);

@@ -1,5 +1,7 @@
 #include "persistence/catalog/video_repository.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace streamify::persistence {
 
 namespace {
@@ -8,7 +10,7 @@ namespace {
   "id, owner_id, owner_display_name, title, description, category,"           \
   " price_per_minute_cents, duration_ms, status, failure_reason, file_name,"   \
   " mime_type, size_bytes, views, created_at_ms, video_codec, audio_codec,"    \
-  " width, height"
+  " width, height, coalesce(renditions::text, ''), processing_progress"
 
 const std::vector<named_statement> statements{
   {"video_insert",
@@ -25,7 +27,18 @@ const std::vector<named_statement> statements{
   {"video_finish",
    "UPDATE videos SET status = $2, failure_reason = $3, duration_ms = $4,"
    " video_codec = $5, audio_codec = $6, width = $7, height = $8,"
+   " renditions = NULLIF($9, '')::jsonb, processing_progress = CASE WHEN $2 = 'ready'"
+   " THEN 100 ELSE processing_progress END,"
    " updated_at = now() WHERE id = $1 AND status = 'processing'"},
+  {"video_progress",
+   "UPDATE videos SET processing_progress = $2"
+   " WHERE id = $1 AND status = 'processing'"},
+  {"video_set_renditions",
+   "UPDATE videos SET renditions = NULLIF($2, '')::jsonb, updated_at = now()"
+   " WHERE id = $1 AND status = 'ready'"},
+  {"video_without_ladder",
+   "SELECT " VIDEO_COLUMNS " FROM videos WHERE status = 'ready'"
+   " AND renditions IS NULL ORDER BY created_at_ms"},
   {"video_delete",
    "UPDATE videos SET status = 'deleted', deleted_at = now(),"
    " updated_at = now() WHERE id = $1 AND status <> 'deleted'"},
@@ -60,7 +73,27 @@ video_row to_row(const pqxx::row& r) {
   v.audio_codec = r[16].as<std::string>();
   v.width = r[17].as<int64_t>();
   v.height = r[18].as<int64_t>();
+  auto ladder = nlohmann::json::parse(r[19].as<std::string>(), nullptr, false);
+  if (ladder.is_array())
+    for (const auto& x : ladder)
+      v.renditions.push_back({x.value("name", ""), x.value("width", int64_t{0}),
+                              x.value("height", int64_t{0}),
+                              x.value("bandwidth_bps", int64_t{0})});
+  v.processing_progress = r[20].as<int32_t>();
   return v;
+}
+
+// A JSON array, or empty for no ladder (NULLIF makes that NULL).
+std::string ladder_json(const std::vector<rendition_row>& ladder) {
+  if (ladder.empty())
+    return {};
+  auto out = nlohmann::json::array();
+  for (const auto& x : ladder)
+    out.push_back({{"name", x.name},
+                   {"width", x.width},
+                   {"height", x.height},
+                   {"bandwidth_bps", x.bandwidth_bps}});
+  return out.dump();
 }
 
 std::string like_pattern(const std::string& q) {
@@ -158,7 +191,26 @@ bool video_repository::finish_processing(const std::string& id,
     auto res = txn.exec_prepared("video_finish", id,
                                  m.ok ? "ready" : "failed", m.failure_reason,
                                  m.duration_ms, m.video_codec, m.audio_codec,
-                                 m.width, m.height);
+                                 m.width, m.height, ladder_json(m.renditions));
+    txn.commit();
+    return res.affected_rows() == 1;
+  });
+}
+
+bool video_repository::set_progress(const std::string& id, int32_t percent) {
+  return db_.run([&](pqxx::connection_base& c) {
+    pqxx::work txn{c};
+    auto res = txn.exec_prepared("video_progress", id, percent);
+    txn.commit();
+    return res.affected_rows() == 1;
+  });
+}
+
+bool video_repository::set_renditions(const std::string& id,
+                                      const std::vector<rendition_row>& ladder) {
+  return db_.run([&](pqxx::connection_base& c) {
+    pqxx::work txn{c};
+    auto res = txn.exec_prepared("video_set_renditions", id, ladder_json(ladder));
     txn.commit();
     return res.affected_rows() == 1;
   });
@@ -188,6 +240,16 @@ std::vector<video_row> video_repository::list_processing() {
     pqxx::read_transaction txn{c};
     std::vector<video_row> out;
     for (const auto& r : txn.exec_prepared("video_processing"))
+      out.push_back(to_row(r));
+    return out;
+  });
+}
+
+std::vector<video_row> video_repository::list_without_ladder() {
+  return db_.run([&](pqxx::connection_base& c) {
+    pqxx::read_transaction txn{c};
+    std::vector<video_row> out;
+    for (const auto& r : txn.exec_prepared("video_without_ladder"))
       out.push_back(to_row(r));
     return out;
   });

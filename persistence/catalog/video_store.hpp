@@ -7,6 +7,14 @@
 
 namespace streamify::persistence {
 
+// One rendition of a video's HLS ladder (media contract: folder `name`).
+struct rendition_row {
+  std::string name;
+  int64_t width = 0;
+  int64_t height = 0;
+  int64_t bandwidth_bps = 0;
+};
+
 struct video_row {
   std::string id;
   std::string owner_id;
@@ -27,6 +35,8 @@ struct video_row {
   std::string audio_codec;
   int64_t width = 0;
   int64_t height = 0;
+  std::vector<rendition_row> renditions; // empty until a ladder is made
+  int32_t processing_progress = 0; // 0-100 while processing
 };
 
 // One page request, already validated. `after_*` is the keyset position of
@@ -50,6 +60,7 @@ struct media_update {
   std::string audio_codec;
   int64_t width = 0;
   int64_t height = 0;
+  std::vector<rendition_row> renditions; // the ladder when ok
 };
 
 // Where the catalog role keeps its videos. The PostgreSQL repository serves
@@ -68,13 +79,23 @@ public:
   // processing (deleted meanwhile).
   virtual bool finish_processing(const std::string& id,
                                  const media_update& media) = 0;
+  // Records how far transcoding is (0-100); false when the video is no
+  // longer processing.
+  virtual bool set_progress(const std::string& id, int32_t percent) = 0;
+  // Gives a ready video that had none its ladder; false when it is not
+  // ready (deleted meanwhile).
+  virtual bool set_renditions(const std::string& id,
+                              const std::vector<rendition_row>& ladder) = 0;
   // Marks a live video deleted; false when there was none.
   virtual bool mark_deleted(const std::string& id) = 0;
   // Counts a view once per (video, session); true when it was new.
   virtual bool count_view(const std::string& video_id,
                           const std::string& session_id) = 0;
-  // Videos left processing (by a node that stopped mid-way).
+  // Videos left processing (by a node that stopped mid-way), oldest first.
   virtual std::vector<video_row> list_processing() = 0;
+  // Ready videos without a ladder (made ready before transcoding existed),
+  // oldest first.
+  virtual std::vector<video_row> list_without_ladder() = 0;
   virtual void ping() = 0;
 };
 

@@ -52,13 +52,29 @@ struct named_statement {
 
 // One connection owned by one worker. Opens lazily, prepares the repository's
 // named statements on every (re)connect, and turns connection loss into
-// `unavailable`; the next call reconnects.
+// `unavailable`.
 class pg_connection {
 public:
   pg_connection(std::string url, std::vector<named_statement> statements);
 
+  // Runs `f` on the connection; when the connection turns out broken (the
+  // server restarted, an operator killed it) runs it once more on a new one.
+  // For work in transactions: a connection lost before COMMIT means nothing
+  // of the attempt committed (a lost COMMIT is pqxx::in_doubt_error, which
+  // passes through).
   template <class F>
   auto run(F&& f) -> decltype(f(std::declval<pg_link&>())) {
+    try {
+      return run_once(f);
+    } catch (const unavailable&) {
+      return run_once(f);
+    }
+  }
+
+  // Runs `f` once: a broken connection is `unavailable` and the next call
+  // reconnects. For callers with their own ladder of attempts.
+  template <class F>
+  auto run_once(F&& f) -> decltype(f(std::declval<pg_link&>())) {
     try {
       return f(get());
     } catch (const pqxx::broken_connection& e) {

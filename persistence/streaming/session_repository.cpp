@@ -9,16 +9,18 @@ namespace {
   " fee_bps, state, coalesce(end_reason, ''), started_at_ms,"                  \
   " coalesce(ended_at_ms, 0), minutes_paid, charged_cents, billed_ms,"         \
   " position_ms, playing, last_heartbeat_ms, last_seq, balance_cents,"         \
-  " view_counted"
+  " view_counted, delivered"
 
 const std::vector<named_statement> statements{
   {"session_save",
    "INSERT INTO sessions (id, viewer_id, video_id, owner_id, title,"
    " duration_ms, price_cents, fee_bps, state, end_reason, started_at_ms,"
    " ended_at_ms, minutes_paid, charged_cents, billed_ms, position_ms,"
-   " playing, last_heartbeat_ms, last_seq, balance_cents, view_counted)"
+   " playing, last_heartbeat_ms, last_seq, balance_cents, view_counted,"
+   " delivered)"
    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''), $11,"
-   " nullif($12::bigint, 0), $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+   " nullif($12::bigint, 0), $13, $14, $15, $16, $17, $18, $19, $20, $21,"
+   " $22)"
    " ON CONFLICT (id) DO UPDATE SET state = excluded.state,"
    " end_reason = excluded.end_reason, ended_at_ms = excluded.ended_at_ms,"
    " minutes_paid = excluded.minutes_paid,"
@@ -26,7 +28,8 @@ const std::vector<named_statement> statements{
    " position_ms = excluded.position_ms, playing = excluded.playing,"
    " last_heartbeat_ms = excluded.last_heartbeat_ms,"
    " last_seq = excluded.last_seq, balance_cents = excluded.balance_cents,"
-   " view_counted = excluded.view_counted, updated_at = now()"},
+   " view_counted = excluded.view_counted, delivered = excluded.delivered,"
+   " updated_at = now()"},
   {"session_by_id", "SELECT " SESSION_COLUMNS " FROM sessions WHERE id = $1"},
   {"sessions_live",
    "SELECT " SESSION_COLUMNS " FROM sessions WHERE state <> 'ended'"},
@@ -64,6 +67,7 @@ session_row to_row(const pqxx::row& r) {
   s.last_seq = r[18].as<int64_t>();
   s.balance_cents = r[19].as<int64_t>();
   s.view_counted = r[20].as<bool>();
+  s.delivered = r[21].as<std::string>();
   return s;
 }
 
@@ -90,7 +94,7 @@ void session_repository::save(const session_row& s) {
                       s.ended_at_ms, s.minutes_paid, s.charged_cents,
                       s.billed_ms, s.position_ms, s.playing,
                       s.last_heartbeat_ms, s.last_seq, s.balance_cents,
-                      s.view_counted);
+                      s.view_counted, s.delivered);
     txn.commit();
     return 0;
   });

@@ -31,6 +31,7 @@ struct session_row {
   int64_t last_seq = -1;
   int64_t balance_cents = 0;
   bool view_counted = false;
+  std::string delivered; // the paid window's spans, span_set::encode()
 };
 
 // Keyset position in a viewer's history: sessions started before this one.

@@ -37,7 +37,7 @@
 #include <unistd.h>
 
 #include "actors/billing/billing_actor.hpp"
-#include "actors/billing/billing_rules.hpp"
+#include "actors/billing/ledger_rules.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/common/message_types.hpp"
 #include "persistence/billing/ledger_repository.hpp"

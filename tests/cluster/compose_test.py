@@ -113,7 +113,7 @@ def compose_nodes(config):
     """Every streamify-node service's options, as the node gets them."""
     nodes = {}
     for name, service in config["services"].items():
-        if "build" not in service:
+        if service.get("build", {}).get("dockerfile") != "deploy/Dockerfile":
             continue
         options, config_file = {}, None
         for arg in service.get("command", []):
@@ -288,9 +288,9 @@ def check_compose(config, nodes):
         if opts.get("roles") == "gateway":
             if opts.get("http.bind") != "0.0.0.0":
                 problem(f"{node}: http.bind is not 0.0.0.0")
-            published = [p.get("target") for p in service.get("ports", [])]
-            if int(opts.get("http.port", 0)) not in published:
-                problem(f"{node}: http.port {opts.get('http.port')} is not published")
+            if service.get("ports"):
+                problem(f"{node}: publishes a port; only the edge may")
+            check_edge(services, node, opts, secret_files)
             health = f"http://127.0.0.1:{opts.get('http.port')}/health"
         else:
             if opts.get("cluster.bind") != "0.0.0.0":
@@ -316,6 +316,28 @@ def check_compose(config, nodes):
                         f" not deploy/secrets/tls/{file}")
     if len(video_volumes) > 1:
         problem(f"the media folder is on several volumes: {sorted(video_volumes)}")
+
+
+def check_edge(services, gateway, opts, secret_files):
+    """The edge publishes HTTPS and HTTP, proxies to the gateway's http.port
+    with the public certificate, and the gateway trusts its network."""
+    edge = services.get("edge")
+    if edge is None:
+        problem("no edge service in front of the gateway")
+        return
+    published = sorted(p.get("target") for p in edge.get("ports", []))
+    if published != [8080, 8443]:
+        problem(f"edge: publishes {published}, not [8080, 8443]")
+    upstream = f"{gateway}:{opts.get('http.port')}"
+    if edge.get("environment", {}).get("STREAMIFY_GATEWAY") != upstream:
+        problem(f"edge: STREAMIFY_GATEWAY is not {upstream}")
+    targets = secret_targets(edge)
+    for target, file in (("edge.pem", "edge.pem"), ("edge.key", "edge.key")):
+        if secret_files.get(targets.get(target)) != os.path.join(
+                ROOT, "deploy", "secrets", "public", file):
+            problem(f"edge: {target} is not deploy/secrets/public/{file}")
+    if "http.trusted-proxies" not in opts:
+        problem(f"{gateway}: trusts no proxy, so every client is the edge")
 
 
 # --- the modes ----------------------------------------------------------------

@@ -118,12 +118,12 @@ CAF_TEST(one key charged from many threads at once is charged once) {
   auto other = charge_request{"dup_viewer1", "dup_creator1", "dup_s1", "video1", 0, 31, 1000};
   auto r = billing.charge(other);
   CAF_REQUIRE(!r);
-  CAF_CHECK(is(r.error(), errc::conflict));
+  CAF_CHECK(r.error() == errc::conflict);
   {
     local_billing restarted{dbs.url("billing")};
     r = restarted.charge(other);
     CAF_REQUIRE(!r);
-    CAF_CHECK(is(r.error(), errc::conflict));
+    CAF_CHECK(r.error() == errc::conflict);
     auto same = restarted.charge(
       charge_request{"dup_viewer1", "dup_creator1", "dup_s1", "video1", 0, 30, 1000});
     CAF_REQUIRE(same);

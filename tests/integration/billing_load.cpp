@@ -12,10 +12,10 @@ void tally::add(const caf::expected<billing::charge_result>& r) {
   if (r) {
     ++ok;
     transactions.insert(r->transaction_id);
-  } else if (is(r.error(), errc::payment_required)
+  } else if (r.error() == errc::payment_required
              && machine_code(r.error()) == "insufficient_funds") {
     ++insufficient;
-  } else if (is(r.error(), errc::unavailable)) {
+  } else if (r.error() == errc::unavailable) {
     ++unavailable;
   } else {
     ++other;

@@ -5,7 +5,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
-#include "actors/billing/billing_rules.hpp"
+#include "actors/billing/ledger_rules.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/common/message_types.hpp"
 #include "persistence/billing/ledger_repository.hpp"
@@ -103,10 +103,6 @@ caf::expected<role_status> local_billing::status() {
   return ask_role<role_status>(*sys_, role_, status_atom::value);
 }
 
-bool is(const caf::error& err, errc code) {
-  return err.category() == caf::atom("streamify")
-         && err.code() == static_cast<uint8_t>(code);
-}
 
 std::string machine_code(const caf::error& err) {
   const auto& ctx = err.context();

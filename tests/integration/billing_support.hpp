@@ -52,7 +52,5 @@ private:
 // The machine code of a role's error ("insufficient_funds", ...).
 std::string machine_code(const caf::error& err);
 
-// Whether a role's error carries `code`.
-bool is(const caf::error& err, errc code);
 
 } // namespace streamify::test

@@ -2,7 +2,7 @@
 
 #include <caf/test/unit_test.hpp>
 
-#include "actors/billing/billing_rules.hpp"
+#include "actors/billing/ledger_rules.hpp"
 #include "persistence/billing/ledger_repository.hpp"
 #include "tests/integration/billing_load.hpp"
 #include "tests/integration/billing_support.hpp"

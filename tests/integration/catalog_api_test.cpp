@@ -96,6 +96,13 @@ CAF_TEST(an upload goes from processing to ready with duration and thumbnail) {
     auto codec = catalog().dbs().query(
       "video", "SELECT video_codec FROM videos WHERE id = '" + id + "'");
     CAF_CHECK_EQUAL(codec, std::string{kind} == "mp4" ? "h264" : "vp9");
+    // 320x240 without audio: one video-only rendition.
+    CAF_REQUIRE_EQUAL(done["renditions"].size(), 1u);
+    CAF_CHECK_EQUAL(done["renditions"][0]["name"], "240p");
+    std::ifstream master{catalog().videos_dir() + "/hls/" + id + "/master.m3u8"};
+    std::string text{std::istreambuf_iterator<char>(master), {}};
+    CAF_CHECK(text.find("RESOLUTION=320x240,CODECS=\"avc1.64001e\"\n240p/index.m3u8")
+              != std::string::npos);
   }
 }
 

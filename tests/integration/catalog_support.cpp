@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -82,6 +83,31 @@ const std::string& sample_video(const std::string& kind) {
   return made[kind] = read_file(path);
 }
 
+const std::string& generated_media(const std::string& name,
+                                   const std::string& ffmpeg_args) {
+  static std::map<std::string, std::string> made;
+  if (auto i = made.find(name); i != made.end())
+    return i->second;
+  auto path = catalog().data_dir + "/" + name;
+  auto cmd = "ffmpeg -v error -nostdin " + ffmpeg_args + " -y " + path;
+  if (std::system(cmd.c_str()) != 0)
+    throw std::runtime_error("ffmpeg could not make a sample: " + cmd);
+  return made[name] = read_file(path);
+}
+
+std::string tool_output(const std::string& command) {
+  std::string out;
+  if (FILE* p = ::popen(command.c_str(), "r")) {
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof(buf), p)) > 0;)
+      out.append(buf, n);
+    ::pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+    out.pop_back();
+  return out;
+}
+
 std::pair<std::string, std::string>
 multipart(const std::vector<form_part>& parts) {
   const std::string boundary = "----streamify-test-boundary-7d1f";
@@ -99,11 +125,16 @@ multipart(const std::vector<form_part>& parts) {
 }
 
 http_reply upload(const std::string& token, const std::vector<form_part>& parts) {
+  return upload_to(catalog().node(), token, parts);
+}
+
+http_reply upload_to(test_node& node, const std::string& token,
+                     const std::vector<form_part>& parts) {
   auto [body, type] = multipart(parts);
   httplib::Headers h;
   if (!token.empty())
     h.emplace("Authorization", "Bearer " + token);
-  return catalog().node().send("POST", "/api/videos", body, type, h);
+  return node.send("POST", "/api/videos", body, type, h);
 }
 
 http_reply upload_video(const std::string& token, const std::string& title,
@@ -122,8 +153,14 @@ http_reply upload_video(const std::string& token, const std::string& title,
 }
 
 nlohmann::json wait_processed(const std::string& id, const std::string& token) {
-  for (int i = 0; i < 300; ++i) {
-    auto r = catalog().node().get("/api/videos/" + id, token);
+  return wait_processed(catalog().node(), id, token);
+}
+
+nlohmann::json wait_processed(test_node& node, const std::string& id,
+                              const std::string& token) {
+  // Long enough for a transcode on a busy machine; only a hang takes this.
+  for (int i = 0; i < 1200; ++i) {
+    auto r = node.get("/api/videos/" + id, token);
     if (r.status == 200 && r.body["status"] != "processing")
       return r.body;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

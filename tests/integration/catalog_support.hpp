@@ -26,6 +26,14 @@ catalog_env& catalog();
 // 3 s of testsrc at 320x240; returns its bytes.
 const std::string& sample_video(const std::string& kind);
 
+// A file made by `ffmpeg -v error -nostdin ARGS -y <folder>/NAME` at first
+// use (the name's extension picks the container); returns its bytes.
+const std::string& generated_media(const std::string& name,
+                                   const std::string& ffmpeg_args);
+
+// What a shell command wrote to stdout (ffprobe), trailing newline removed.
+std::string tool_output(const std::string& command);
+
 struct form_part {
   std::string name;
   std::string value;
@@ -36,6 +44,8 @@ struct form_part {
 std::pair<std::string, std::string> multipart(const std::vector<form_part>& parts);
 
 http_reply upload(const std::string& token, const std::vector<form_part>& parts);
+http_reply upload_to(test_node& node, const std::string& token,
+                     const std::vector<form_part>& parts);
 // title, price and a file of the given bytes.
 http_reply upload_video(const std::string& token, const std::string& title,
                         const std::string& bytes, int64_t price = 10,
@@ -44,6 +54,8 @@ http_reply upload_video(const std::string& token, const std::string& title,
 
 // Polls the owner's view of a video until it leaves `processing`.
 nlohmann::json wait_processed(const std::string& id, const std::string& token);
+nlohmann::json wait_processed(test_node& node, const std::string& id,
+                              const std::string& token);
 
 // A TCP connection to 127.0.0.1:port (throws when refused); the caller
 // closes it.

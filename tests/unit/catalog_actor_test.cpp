@@ -1,122 +1,14 @@
 #define CAF_SUITE catalog_actor
 
-#include "actors/catalog/catalog_actor.hpp"
-
-#include <filesystem>
-#include <fstream>
-
-#include <unistd.h>
-
-#include <caf/test/dsl.hpp>
-
-#include "actors/catalog/catalog_rules.hpp"
-#include "actors/catalog/catalog_worker.hpp"
-#include "actors/common/errc.hpp"
-#include "actors/common/message_types.hpp"
-#include "persistence/catalog/memory_video_store.hpp"
+#include "tests/unit/catalog_fixture.hpp"
 
 using namespace streamify;
 using namespace streamify::catalog;
-
-namespace {
-
-struct test_config : caf::actor_system_config {
-  test_config() {
-    streamify::add_message_types(*this);
-  }
-};
-
-// Stands in for ffprobe/ffmpeg: answers every video with the same facts.
-media_worker_actor::behavior_type fake_media(media_worker_actor::pointer,
-                                             media_facts facts) {
-  return {
-    [facts](process_atom, const std::string&, const std::string&) {
-      return facts;
-    },
-  };
-}
-
-struct fixture : test_coordinator_fixture<test_config> {
-  std::shared_ptr<persistence::memory_video_store> store
-    = std::make_shared<persistence::memory_video_store>();
-  std::shared_ptr<manual_clock> clk
-    = std::make_shared<manual_clock>(1'800'000'000'000);
-  std::filesystem::path dir = std::filesystem::temp_directory_path()
-                              / ("catalog-test-" + std::to_string(::getpid()));
-  storage_paths paths;
-  media_facts facts;
-  catalog_worker_actor worker;
-  media_worker_actor media;
-  catalog_actor role;
-
-  fixture() {
-    paths = storage_under(dir.string());
-    std::filesystem::create_directories(paths.videos_dir);
-    std::filesystem::create_directories(paths.thumbnails_dir);
-    facts.ok = true;
-    facts.duration_ms = 3000;
-    facts.video_codec = "vp9";
-    worker = sys.spawn(catalog_worker, store, paths);
-    media = sys.spawn(fake_media, facts);
-    role = sys.spawn(catalog_role, std::vector<catalog_worker_actor>{worker},
-                     std::vector<media_worker_actor>{media}, catalog_settings{},
-                     clk);
-    run();
-  }
-
-  ~fixture() {
-    std::filesystem::remove_all(dir);
-  }
-
-  template <class T, class... Ts>
-  caf::expected<T> call(Ts&&... xs) {
-    auto pending = self->request(role, caf::infinite, std::forward<Ts>(xs)...);
-    run();
-    caf::expected<T> out = caf::error{};
-    pending.receive([&](T& x) { out = std::move(x); },
-                    [&](caf::error& err) { out = std::move(err); });
-    return out;
-  }
-
-  new_video upload(const std::string& owner, const std::string& title,
-                   int64_t price = 10, const std::string& category = "") {
-    auto file = random_name();
-    std::ofstream{paths.videos_dir + "/" + file} << "bytes";
-    return new_video{owner, "Owner " + owner, title, "about " + title,
-                     category, price, file, "video/webm", 5};
-  }
-
-  video_info create(const std::string& owner, const std::string& title,
-                    int64_t price = 10) {
-    auto r = call<video_info>(create_video_atom::value,
-                              upload(owner, title, price));
-    CAF_REQUIRE(r);
-    clk->advance_ms(1000);
-    return *r;
-  }
-
-  std::string random_name() {
-    static int n = 0;
-    return "file" + std::to_string(++n) + ".webm";
-  }
-
-  video_page list(video_query q) {
-    auto r = call<video_page>(list_videos_atom::value, q);
-    CAF_REQUIRE(r);
-    return *r;
-  }
-};
-
-bool is(const caf::error& err, errc code) {
-  return err.category() == caf::atom("streamify")
-         && err.code() == static_cast<uint8_t>(code);
-}
-
-} // namespace
+using namespace streamify::catalog_test;
 
 CAF_TEST_FIXTURE_SCOPE(catalog_actor_tests, fixture)
 
-CAF_TEST(an upload is stored processing then probed into ready) {
+CAF_TEST(an upload is stored processing then probed and transcoded into ready) {
   self->send(role, create_video_atom::value, upload("ann", "First"));
   expect((create_video_atom, new_video), from(self).to(role).with(_, _));
   expect((create_video_atom, video_info), from(role).to(worker).with(_, _));
@@ -131,14 +23,29 @@ CAF_TEST(an upload is stored processing then probed into ready) {
   expect((process_atom, std::string, std::string),
          from(role).to(media).with(_, created.id, created.file_name));
   expect((media_facts), from(media).to(role).with(_));
-  expect((media_done_atom, std::string, media_facts),
-         from(role).to(worker).with(_, created.id, _));
+  expect((transcode_atom, transcode_job), from(role).to(transcoder).with(_, _));
+  expect((progress_atom, std::string, int32_t),
+         to(role).with(_, created.id, 50));
+  expect((transcode_result), from(transcoder).to(role).with(_));
+  expect((progress_atom, std::string, int32_t),
+         from(role).to(worker).with(_, created.id, 50));
+  expect((bool), from(worker).to(role).with(true));
+  auto halfway = store->find(created.id);
+  CAF_REQUIRE(halfway.has_value());
+  CAF_CHECK_EQUAL(halfway->processing_progress, 50);
+  expect((media_done_atom, std::string, media_facts, std::vector<rendition_info>),
+         from(role).to(worker).with(_, created.id, _, _));
   expect((video_info), from(worker).to(role).with(_));
   auto ready = store->find(created.id);
   CAF_REQUIRE(ready.has_value());
   CAF_CHECK_EQUAL(ready->status, "ready");
   CAF_CHECK_EQUAL(ready->duration_ms, 3000);
   CAF_CHECK_EQUAL(ready->video_codec, "vp9");
+  CAF_REQUIRE_EQUAL(ready->renditions.size(), 2u);
+  CAF_CHECK_EQUAL(ready->renditions[1].name, "360p");
+  CAF_CHECK_EQUAL(ready->renditions[1].bandwidth_bps, 1'161'600);
+  auto seen = to_video_info(*ready);
+  CAF_CHECK_EQUAL(seen.renditions.size(), 2u);
 }
 
 CAF_TEST(a failed probe leaves the video failed with a reason) {
@@ -146,9 +53,7 @@ CAF_TEST(a failed probe leaves the video failed with a reason) {
   bad.failure_reason = "the file contains no video stream";
   media = sys.spawn(fake_media, bad);
   auto first_role = role; // dropping it would end the worker linked to it
-  role = sys.spawn(catalog_role, std::vector<catalog_worker_actor>{worker},
-                   std::vector<media_worker_actor>{media}, catalog_settings{},
-                   clk);
+  role = start_role();
   run();
   auto v = create("ann", "Broken");
   auto seen = call<video_info>(get_video_atom::value, v.id, std::string{"ann"});
@@ -178,20 +83,14 @@ CAF_TEST(invalid uploads are rejected before anything is stored) {
 CAF_TEST(unready videos are hidden from everyone but their owner) {
   store->set_available(true);
   auto v = new_video{"ann", "Ann", "Mine", "", "", 0, "f.webm", "video/webm", 1};
-  persistence::video_row row;
-  row.id = "00aa";
-  row.owner_id = "ann";
-  row.title = "Mine";
-  row.category = "general";
-  row.status = "processing";
-  row.file_name = v.file_name;
-  store->insert(row);
-  auto other = call<video_info>(get_video_atom::value, row.id, std::string{"bob"});
+  insert_row("00aa", "processing", v.file_name);
+  std::string id = "00aa";
+  auto other = call<video_info>(get_video_atom::value, id, std::string{"bob"});
   CAF_REQUIRE(!other);
   CAF_CHECK(is(other.error(), errc::not_found));
-  auto anonymous = call<video_info>(get_video_atom::value, row.id, std::string{});
+  auto anonymous = call<video_info>(get_video_atom::value, id, std::string{});
   CAF_CHECK(!anonymous);
-  auto owner = call<video_info>(get_video_atom::value, row.id, std::string{"ann"});
+  auto owner = call<video_info>(get_video_atom::value, id, std::string{"ann"});
   CAF_REQUIRE(owner);
   CAF_CHECK_EQUAL(owner->status, "processing");
   CAF_CHECK(list({}).items.empty());
@@ -282,18 +181,9 @@ CAF_TEST(pages stay stable while videos are added) {
 }
 
 CAF_TEST(videos left processing are probed again when the role starts) {
-  persistence::video_row row;
-  row.id = "0bb0";
-  row.owner_id = "ann";
-  row.title = "Interrupted";
-  row.category = "general";
-  row.status = "processing";
-  row.file_name = "left.webm";
-  store->insert(row);
+  insert_row("0bb0", "processing", "left.webm");
   auto first_role = role;
-  role = sys.spawn(catalog_role, std::vector<catalog_worker_actor>{worker},
-                   std::vector<media_worker_actor>{media}, catalog_settings{},
-                   clk);
+  role = start_role();
   run();
   auto resumed = store->find("0bb0");
   CAF_REQUIRE(resumed.has_value());

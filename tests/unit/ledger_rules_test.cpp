@@ -1,6 +1,6 @@
 #define CAF_SUITE ledger_rules
 
-#include "actors/billing/billing_rules.hpp"
+#include "actors/billing/ledger_rules.hpp"
 
 #include <caf/test/unit_test.hpp>
 

@@ -5,6 +5,7 @@
 // sessions are ended and the ledger reconciled.
 //
 //   streamify-bench --port=8080 --video=ID [--viewers=50] [--seconds=10]
+//     [--host=H] [--tls-ca=FILE] (HTTPS through the TLS edge, trusting FILE)
 //     [--connections=32] [--heartbeat-ms=0] [--range-kbps=0]
 //     [--range-bytes=1048576] [--auth-db=URL] [--billing-db=URL]
 //     [--login-rate=PER_S] [--keep-sessions] [--json]
@@ -36,7 +37,7 @@ struct cli {
 
 [[noreturn]] void usage(const std::string& why) {
   std::cerr << "streamify-bench: " << why << "\n"
-            << "usage: streamify-bench --video=ID [--host=H] [--port=P]"
+            << "usage: streamify-bench --video=ID [--host=H] [--port=P] [--tls-ca=FILE]"
                " [--viewers=N] [--seconds=S] [--connections=C]"
                " [--heartbeat-ms=MS] [--range-kbps=K] [--range-bytes=B]"
                " [--deposit-cents=C] [--auth-db=URL] [--billing-db=URL]"
@@ -68,6 +69,7 @@ cli parse(int argc, char** argv) {
     if (key == "--json") c.json = true;
     else if (key == "--keep-sessions") o.end_sessions = false;
     else if (key == "--host") o.host = value;
+    else if (key == "--tls-ca") o.tls_ca = value;
     else if (key == "--port") o.port = static_cast<int>(number(key, value));
     else if (key == "--video") o.video_id = value;
     else if (key == "--viewers") o.viewers = number(key, value);

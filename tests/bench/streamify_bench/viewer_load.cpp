@@ -31,7 +31,13 @@ struct timed_client {
   httplib::Client http;
   std::map<std::string, op_stats> stats;
 
-  timed_client(const std::string& host, int port) : http(host, port) {
+  explicit timed_client(const load_options& o)
+    : http((o.tls_ca.empty() ? "http://" : "https://") + o.host + ":"
+           + std::to_string(o.port)) {
+    if (!o.tls_ca.empty()) {
+      http.set_ca_cert_path(o.tls_ca.c_str());
+      http.enable_server_certificate_verification(true);
+    }
     http.set_keep_alive(true);
     http.set_tcp_nodelay(true); // headers and body go out as two writes
     http.set_connection_timeout(10);
@@ -70,7 +76,7 @@ void viewer_load::on_threads(F f) {
                                      static_cast<int>(viewers_.size())));
   for (int t = 0; t < n; ++t)
     threads.emplace_back([&, t] {
-      timed_client client{opts_.host, opts_.port};
+      timed_client client{opts_};
       for (size_t i = static_cast<size_t>(t); i < viewers_.size();
            i += static_cast<size_t>(n))
         f(client, viewers_[i]);
@@ -146,7 +152,7 @@ double viewer_load::run() {
                                      static_cast<int>(viewers_.size())));
   for (int t = 0; t < n; ++t)
     threads.emplace_back([&, t] {
-      timed_client c{opts_.host, opts_.port};
+      timed_client c{opts_};
       std::vector<viewer*> mine;
       for (size_t i = static_cast<size_t>(t); i < viewers_.size();
            i += static_cast<size_t>(n))

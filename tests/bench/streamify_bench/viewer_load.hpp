@@ -13,6 +13,7 @@ namespace streamify::bench {
 struct load_options {
   std::string host = "127.0.0.1";
   int port = 8080;
+  std::string tls_ca; // set: HTTPS to host:port, trusting this CA file
   std::string video_id;
   int64_t viewers = 50;
   std::string auth_db;    // set: viewers are made in this database directly

@@ -18,11 +18,13 @@ const ARGS = [
 const NETWORK_STATUS_LINE = /^Failed to load resource: the server responded with a status of \d+/;
 
 export class Browser {
-  static async launch() {
+  // `env`: chromium's environment (a HOME whose NSS database trusts a test CA).
+  static async launch({ env } = {}) {
     const b = new Browser();
     b.profile = mkdtempSync(path.join(os.tmpdir(), 'streamify-chromium-'));
     b.context = await chromium.launchPersistentContext(b.profile, {
       executablePath: CHROMIUM,
+      ...(env ? { env } : {}),
       headless: true,
       args: ARGS,
       viewport: { width: 1280, height: 800 },

@@ -32,7 +32,7 @@ function psql(sql) {
     { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();

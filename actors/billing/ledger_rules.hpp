@@ -4,6 +4,8 @@
 #include <string>
 
 #include "actors/billing/messages.hpp"
+#include "actors/common/free_viewing.hpp"
+#include "actors/common/idempotency_key.hpp"
 #include "persistence/billing/ledger_store.hpp"
 
 namespace streamify::billing {
@@ -38,9 +40,6 @@ std::string check_charge(const charge_request& req);
 
 // A creator watching their own video and a price of 0 never reach a wallet.
 bool is_free(const charge_request& req);
-
-// An Idempotency-Key: 1-200 printable ASCII characters.
-bool valid_idempotency_key(const std::string& key);
 
 // A transaction id: 32 hex characters, the first 12 the time in ms and the
 // rest 80 random bits. Still unguessable, and new ids land at the end of the

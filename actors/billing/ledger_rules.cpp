@@ -1,4 +1,4 @@
-#include "actors/billing/billing_rules.hpp"
+#include "actors/billing/ledger_rules.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -41,15 +41,6 @@ bool valid_id(const std::string& id) {
   for (char c : id)
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
           || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-      return false;
-  return true;
-}
-
-bool valid_idempotency_key(const std::string& key) {
-  if (key.empty() || key.size() > 200)
-    return false;
-  for (char c : key)
-    if (c < 0x21 || c > 0x7e)
       return false;
   return true;
 }
@@ -105,7 +96,7 @@ std::string check_charge(const charge_request& req) {
 }
 
 bool is_free(const charge_request& req) {
-  return req.price_cents == 0 || req.viewer_id == req.creator_id;
+  return streamify::is_free(req.price_cents, req.viewer_id, req.creator_id);
 }
 
 persistence::movement charge_movement(const charge_request& req,

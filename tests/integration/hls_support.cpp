@@ -1,0 +1,95 @@
+#include "tests/integration/hls_support.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <unistd.h>
+
+namespace streamify::test {
+
+namespace {
+
+void run(const std::string& cmd) {
+  if (std::system(cmd.c_str()) != 0)
+    throw std::runtime_error("command failed: " + cmd);
+}
+
+} // namespace
+
+std::string tiny_video(int seconds) {
+  auto path = "/tmp/streamify-hls-test-" + std::to_string(::getpid()) + "-"
+              + std::to_string(seconds) + ".mp4";
+  if (!std::filesystem::exists(path))
+    run("ffmpeg -loglevel error -nostdin -y -f lavfi -i testsrc=duration="
+        + std::to_string(seconds)
+        + ":size=128x72:rate=2 -f lavfi -i sine=frequency=440:duration="
+        + std::to_string(seconds)
+        + " -c:v libx264 -preset ultrafast -pix_fmt yuv420p -g 8"
+          " -c:a aac -b:a 16k -shortest "
+        + path);
+  return path;
+}
+
+void make_ladder(const std::string& data_dir, const std::string& video_id,
+                 const std::string& source) {
+  namespace fs = std::filesystem;
+  auto root = data_dir + "/videos/hls";
+  auto tmp = root + "/" + video_id + ".tmp";
+  fs::create_directories(tmp);
+  struct rung {
+    const char* name;
+    const char* size;
+    int bandwidth;
+  };
+  const rung ladder[] = {{"240p", "64x36", 60'000}, {"360p", "96x54", 90'000}};
+  std::ostringstream master;
+  master << "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n";
+  for (const auto& r : ladder) {
+    auto dir = tmp + "/" + r.name;
+    fs::create_directories(dir);
+    run("ffmpeg -loglevel error -nostdin -y -i " + source
+        + " -c:v libx264 -preset ultrafast -pix_fmt yuv420p -s " + r.size
+        + " -force_key_frames 'expr:gte(t,n_forced*4)' -sc_threshold 0"
+          " -c:a aac -b:a 16k -f hls -hls_time 4 -hls_playlist_type vod"
+          " -hls_segment_type fmp4 -hls_fmp4_init_filename init.mp4"
+          " -hls_segment_filename "
+        + dir + "/seg_%05d.m4s " + dir + "/index.m3u8");
+    master << "#EXT-X-STREAM-INF:BANDWIDTH=" << r.bandwidth
+           << ",RESOLUTION=" << r.size << "\n"
+           << r.name << "/index.m3u8\n";
+  }
+  std::ofstream{tmp + "/master.m3u8"} << master.str();
+  fs::rename(tmp, root + "/" + video_id);
+}
+
+std::vector<hls_segment> segments_of(const std::string& playlist) {
+  std::vector<hls_segment> out;
+  std::istringstream in{playlist};
+  double pending = -1;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("#EXTINF:", 0) == 0)
+      pending = std::stod(line.substr(8));
+    else if (!line.empty() && line[0] != '#' && pending >= 0) {
+      out.push_back({line, pending});
+      pending = -1;
+    }
+  }
+  return out;
+}
+
+std::string hls_base(const std::string& hls_url) {
+  return hls_url.substr(0, hls_url.rfind('/') + 1);
+}
+
+http_reply fetch(test_node& node, const std::string& path,
+                 const std::string& range) {
+  httplib::Headers headers;
+  if (!range.empty())
+    headers.emplace("Range", range);
+  return node.send("GET", path, "", "", headers);
+}
+
+} // namespace streamify::test

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tests/integration/session_support.hpp"
+
+// Helpers of the HLS delivery tests: tiny videos and their HLS ladders made
+// by ffmpeg in the layout the catalog writes (docs/api.md "Playback (HLS)"),
+// and a client that reads playlists and fetches segments.
+namespace streamify::test {
+
+// A `seconds` long H.264 + AAC MP4 with a tiny picture at 2 fps; its path.
+std::string tiny_video(int seconds);
+
+// Writes the ladder of `source` (renditions 240p and 360p, 4 s fMP4
+// segments) to <data_dir>/videos/hls/<video_id>/, renamed into place whole.
+void make_ladder(const std::string& data_dir, const std::string& video_id,
+                 const std::string& source);
+
+struct hls_segment {
+  std::string uri;
+  double seconds = 0;
+};
+
+// The segments of a media playlist's text, in order.
+std::vector<hls_segment> segments_of(const std::string& playlist);
+
+// hls_url without its final "master.m3u8".
+std::string hls_base(const std::string& hls_url);
+
+// GET of a path on the node, with an optional Range header.
+http_reply fetch(test_node& node, const std::string& path,
+                 const std::string& range = "");
+
+} // namespace streamify::test
