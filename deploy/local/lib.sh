@@ -125,7 +125,7 @@ streamify_openapi_test_deps() (
 
 # ---------------------------------------------------------------------------
 # Libraries the app vendors (frontend/package.json: uPlot for the dashboard charts,
-# swagger-ui-dist for the API reference at #/api)
+# hls.js for the player, swagger-ui-dist for the API reference at #/api)
 
 # streamify_frontend_vendor — `npm ci` of frontend/package-lock.json into
 # build/frontend-deps (outside frontend/, which the node serves whole), then the
@@ -135,10 +135,10 @@ streamify_frontend_vendor() (
   local deps=$STREAMIFY_ROOT/build/frontend-deps
   local out=$src/vendor
   local stamp=$out/.package-lock.json
-  [[ -f $stamp && $stamp -nt $src/package-lock.json && -f $out/uPlot.esm.js &&
+  [[ -f $stamp && $stamp -nt $src/package-lock.json && -f $out/uPlot.esm.js && -f $out/hls.esm.js &&
      -f $out/swagger-ui/swagger-ui-bundle.js ]] && return 0
   if ! command -v npm >/dev/null; then
-    streamify_log "npm is missing: the app's charts need Node.js 20 and npm"
+    streamify_log "npm is missing: the app's charts, player and API reference need Node.js 20 and npm"
     return 1
   fi
   mkdir -p "$deps" "$out"
@@ -146,12 +146,18 @@ streamify_frontend_vendor() (
   # --ignore-scripts: nothing here needs an install script (swagger-ui-dist's
   # @scarf/scarf would report the install to its vendor).
   npm ci --prefix "$deps" --no-audit --no-fund --loglevel=error --ignore-scripts
-  cp "$deps/node_modules/uplot/dist/uPlot.esm.js" "$deps/node_modules/uplot/dist/uPlot.min.css" \
-    "$deps/node_modules/uplot/LICENSE" "$out/"
+  local modules=$deps/node_modules
+  cp "$modules/uplot/dist/uPlot.esm.js" "$modules/uplot/dist/uPlot.min.css" "$out/"
+  cp "$modules/uplot/LICENSE" "$out/LICENSE.uPlot"
+  # hls.js's light ES module build (no subtitles, alternate audio or DRM), as .js
+  # so it is served as JavaScript; its sourceMappingURL comment would name a file
+  # that is not copied.
+  sed '/^\/\/# sourceMappingURL=/d' "$modules/hls.js/dist/hls.light.min.mjs" > "$out/hls.esm.js"
+  cp "$modules/hls.js/LICENSE" "$out/LICENSE.hls.js"
+  # Swagger UI for the API reference (#/api): a classic script, not a module.
   mkdir -p "$out/swagger-ui"
-  cp "$deps/node_modules/swagger-ui-dist/swagger-ui-bundle.js" \
-    "$deps/node_modules/swagger-ui-dist/swagger-ui.css" \
-    "$deps/node_modules/swagger-ui-dist/LICENSE" "$out/swagger-ui/"
+  cp "$modules/swagger-ui-dist/swagger-ui-bundle.js" "$modules/swagger-ui-dist/swagger-ui.css" \
+    "$modules/swagger-ui-dist/LICENSE" "$out/swagger-ui/"
   cp "$src/package-lock.json" "$stamp"
 )
 
