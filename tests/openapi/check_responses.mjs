@@ -84,11 +84,20 @@ const mismatch = (key, why, x) => {
   mismatches.set(key, m);
 };
 
+// The gateway routes on the percent-decoded path (%2F is a slash there).
+const decodedPath = (raw) => {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+};
+
 const errorSchema = { $ref: '#/components/schemas/Error' };
 
 for (const text of lines) {
   const x = JSON.parse(text);
-  const path = x.path.split('?')[0];
+  const path = decodedPath(x.path.split('?')[0]);
   const method = x.method.toLowerCase();
   const type = (x.content_type || '').split(';')[0].trim();
   const route = routes.find((r) => r.regex.test(path));
