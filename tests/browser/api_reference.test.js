@@ -14,7 +14,7 @@ test('the API reference lists the routes from /api/openapi.json and opens one', 
     if (!r.url().startsWith(env.node.baseUrl) && !r.url().startsWith('data:')) outside.push(r.url());
   });
   await page.getByRole('heading', { name: 'API reference', level: 1 }).waitFor();
-  const deposits = page.locator('.opblock-summary-path', { hasText: /^\/api\/wallet\/deposits$/ });
+  const deposits = page.locator('.opblock-summary-path[data-path="/api/wallet/deposits"]');
   await deposits.waitFor();
   const operations = await page.locator('.opblock-summary-path').count();
   assert.ok(operations >= 25, `only ${operations} operations are listed`);
