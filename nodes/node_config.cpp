@@ -95,8 +95,10 @@ node_config::node_config() {
          "length of an HLS segment in seconds; every rendition has a "
          "keyframe at each multiple of it (1 to 30)")
     .add(media_transcode_jobs, "transcode-jobs",
-         "videos transcoded into HLS ladders at the same time (FFmpeg at "
-         "nice 19; each uses every core)");
+         "videos transcoded into HLS ladders at the same time (each FFmpeg "
+         "uses every core)")
+    .add(media_transcode_nice, "transcode-nice",
+         "FFmpeg's CPU niceness, 0 to 19 (19: the node's requests first)");
   opt_group{custom_options_, "streaming"}.add(
     streaming_db, "database-url", "PostgreSQL URL of streamify_streaming");
   opt_group{custom_options_, "billing"}

@@ -84,6 +84,7 @@ public:
   // HLS ladders made by the catalog (actors/catalog/transcoder.hpp).
   int64_t media_segment_seconds = 4;
   int64_t media_transcode_jobs = 1;
+  int64_t media_transcode_nice = 19;
   std::string streaming_db
     = "postgresql://postgres@127.0.0.1:5433/streamify_streaming";
   std::string billing_db = "postgresql://postgres@127.0.0.1:5433/streamify_billing";

@@ -104,6 +104,8 @@ caf::actor start_catalog_role(caf::actor_system& sys, const node_config& cfg,
   transcode.tools = tools;
   transcode.segment_seconds
     = static_cast<int>(std::clamp<int64_t>(cfg.media_segment_seconds, 1, 30));
+  transcode.nice
+    = static_cast<int>(std::clamp<int64_t>(cfg.media_transcode_nice, 0, 19));
   std::vector<catalog::transcode_worker_actor> transcoders;
   for (int64_t i = 0; i < std::max<int64_t>(1, cfg.media_transcode_jobs); ++i)
     transcoders.push_back(sys.spawn<caf::detached>(catalog::transcode_worker,

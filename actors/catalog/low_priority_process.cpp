@@ -18,12 +18,12 @@ namespace {
 constexpr size_t errors_kept = 4096;
 
 // Between fork and exec only async-signal-safe calls.
-[[noreturn]] void exec_child(pid_t parent, int out_fd, int err_fd,
+[[noreturn]] void exec_child(pid_t parent, int nice, int out_fd, int err_fd,
                              char* const* argv) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent)
     ::_exit(127);
-  ::setpriority(PRIO_PROCESS, 0, 19);
+  ::setpriority(PRIO_PROCESS, 0, nice);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr); // the node blocks SIGTERM
@@ -40,7 +40,8 @@ constexpr size_t errors_kept = 4096;
 } // namespace
 
 process_outcome
-run_low_priority(const std::vector<std::string>& args, int64_t limit_s,
+run_low_priority(const std::vector<std::string>& args, int nice,
+                 int64_t limit_s,
                  const std::atomic<bool>& cancel,
                  const std::function<void(const std::string&)>& on_output) {
   process_outcome outcome;
@@ -63,7 +64,7 @@ run_low_priority(const std::vector<std::string>& args, int64_t limit_s,
   auto parent = ::getpid();
   pid_t pid = ::fork();
   if (pid == 0)
-    exec_child(parent, out_pipe[1], err_pipe[1], argv.data());
+    exec_child(parent, nice, out_pipe[1], err_pipe[1], argv.data());
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   if (pid < 0) {

@@ -17,13 +17,14 @@ struct process_outcome {
   std::string errors;     // the end of what it wrote to stderr
 };
 
-// Runs argv (argv[0] looked up in PATH) at nice 19 with stdin from
+// Runs argv (argv[0] looked up in PATH) at `nice` with stdin from
 // /dev/null; stdout goes to `on_output` chunk by chunk. The child is killed
 // after `limit_s` seconds, when `cancel` becomes true (checked every 200 ms)
 // or when the calling thread dies (PR_SET_PDEATHSIG), so a node killed
 // mid-way leaves no orphan behind. Blocking: detached actors only.
 process_outcome
-run_low_priority(const std::vector<std::string>& argv, int64_t limit_s,
+run_low_priority(const std::vector<std::string>& argv, int nice,
+                 int64_t limit_s,
                  const std::atomic<bool>& cancel,
                  const std::function<void(const std::string&)>& on_output);
 

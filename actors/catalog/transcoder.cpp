@@ -77,7 +77,7 @@ transcode_result make_ladder(const storage_paths& paths,
   progress_reader progress{src.duration_ms};
   on_percent(0);
   auto limit = transcode_time_limit_s(settings.tools.timeout_s, src.duration_ms);
-  auto run = run_low_priority(args, limit, *settings.cancel,
+  auto run = run_low_priority(args, settings.nice, limit, *settings.cancel,
                               [&](const std::string& chunk) {
                                 if (progress.feed(chunk))
                                   on_percent(progress.percent());

@@ -13,6 +13,7 @@ namespace streamify::catalog {
 struct transcode_settings {
   media_tools tools;
   int segment_seconds = 4;
+  int nice = 19; // FFmpeg's niceness: heartbeats first
   // Set when the catalog role stops: a running FFmpeg is killed and the
   // video stays processing for the next start.
   std::shared_ptr<std::atomic<bool>> cancel
@@ -20,7 +21,7 @@ struct transcode_settings {
 };
 
 // Makes the HLS ladder of one stored video in hls_dir(paths, id).tmp with
-// one FFmpeg run at nice 19 and renames it into hls_dir(paths, id) when
+// one FFmpeg run at `settings.nice` and renames it into hls_dir(paths, id) when
 // complete (master.m3u8 written last). `on_percent` hears how far it is.
 // Blocking for as long as the encode takes: detached actors only.
 transcode_result make_ladder(const storage_paths& paths,

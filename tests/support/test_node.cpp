@@ -8,9 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -112,6 +114,9 @@ test_node::test_node(const test_databases& dbs, node_launch launch_how)
            std::string{"--auth.jwt-secret="} + jwt_secret,
            "--auth.pwhash-ops=1",
            "--auth.pwhash-mem=8",
+           // Side by side with other tests a nice 19 FFmpeg gets almost no
+           // CPU: uploads would take minutes to become ready.
+           "--media.transcode-nice=0",
            "--http.frontend-dir=" STREAMIFY_SOURCE_DIR "/frontend"};
   if (how_.cluster_port > 0)
     args_.push_back("--cluster.port=" + std::to_string(how_.cluster_port));
@@ -119,6 +124,17 @@ test_node::test_node(const test_databases& dbs, node_launch launch_how)
     args_.push_back(a);
   for (auto& a : how_.args)
     args_.push_back(a);
+  // Nodes run side by side (ctest -j): each stores its uploads and HLS
+  // ladders in a folder of its own unless the test names one.
+  if (std::none_of(how_.args.begin(), how_.args.end(), [](const auto& a) {
+        return a.rfind("--storage.data-dir=", 0) == 0;
+      })) {
+    char tmpl[] = "/tmp/streamify-node-data.XXXXXX";
+    if (::mkdtemp(tmpl) == nullptr)
+      throw std::runtime_error("mkdtemp failed");
+    own_data_dir_ = tmpl;
+    args_.push_back("--storage.data-dir=" + own_data_dir_);
+  }
   launch(true);
   wait_ready();
 }
@@ -201,6 +217,10 @@ void test_node::restart(const std::vector<std::string>& more_args) {
 
 test_node::~test_node() {
   stop();
+  if (!own_data_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(own_data_dir_, ignored);
+  }
 }
 
 int test_node::stop() {

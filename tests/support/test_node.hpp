@@ -92,6 +92,7 @@ private:
   pid_t pid_ = -1;
   int port_ = 0;
   std::string log_path_;
+  std::string own_data_dir_; // made for a node given no storage.data-dir
   std::vector<std::string> args_;
   node_launch how_;
 };

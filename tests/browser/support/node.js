@@ -86,6 +86,8 @@ export class TestNode {
       `--auth.jwt-secret=${JWT_SECRET}`,
       '--auth.pwhash-ops=1',
       '--auth.pwhash-mem=8',
+      // Beside other tests a nice 19 FFmpeg gets almost no CPU.
+      '--media.transcode-nice=0',
       `--http.frontend-dir=${path.join(repoRoot, 'frontend')}`,
       `--storage.data-dir=${this.dataDir}`,
       ...Object.entries(DOMAINS).map(([role, d]) => `--${role}.database-url=${dbUrl(`${this.prefix}_${d}`)}`),
