@@ -25,7 +25,7 @@ let video;
 
 const env = useNodeAndBrowser({ extraArgs, setup: async ({ node }) => {
   creator = await node.signUp('creator');
-  video = await publish(node, creator.token, { title: 'HLS test pattern', price: PRICE, file: generateMp4(30, `player-${process.pid}`) });
+  video = await publish(node, creator.token, { title: 'HLS test pattern', price: PRICE, file: generateMp4(24, `player-${process.pid}`) });
   assert.ok(video.renditions?.length >= 2, `a 720p upload is made into several renditions: ${JSON.stringify(video.renditions)}`);
 } });
 
@@ -178,7 +178,7 @@ test('the creator sees the processing bar move, then the renditions of the ready
   const seen = [];
   await page.exposeFunction('reportRow', (status, progress) => seen.push({ status, progress }));
   const uploaded = await upload(env.node, creator.token,
-    { title: 'Being processed', price: PRICE, file: generateMp4(30, `processing-${process.pid}`) });
+    { title: 'Being processed', price: PRICE, file: generateMp4(24, `processing-${process.pid}`) });
   await page.goto(`${env.node.baseUrl}/#/my-videos`);
   const row = page.locator(`.my-video[data-id="${uploaded.id}"]`);
   await row.waitFor();

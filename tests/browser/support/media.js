@@ -12,11 +12,11 @@ export function generateWebm(seconds, name = `test-${process.pid}`) {
   return file;
 }
 
-// 720p H.264 + AAC at a low bit rate (about 1.4 MB for 30 s), so the catalog makes every rendition of its ladder.
+// 720p H.264 + AAC at a low bit rate (about 1 MB for 24 s), so the catalog makes every rendition of its ladder.
 export function generateMp4(seconds, name = `test-${process.pid}`) {
   const file = path.join(artifactsDir(), `${name}.mp4`);
   execFileSync('ffmpeg', ['-y', '-loglevel', 'error',
-    '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=15:duration=${seconds}`,
+    '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=5:duration=${seconds}`,
     '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`,
     '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '300k', '-maxrate', '300k', '-bufsize', '600k',
     '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '48k', '-shortest', file]);
