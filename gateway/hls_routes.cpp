@@ -51,7 +51,7 @@ const char* segment_type(const std::string& name) {
   throw http_error(404, "segment_not_found", "no such segment");
 }
 
-void no_store_elsewhere(request_context& ctx) {
+void cache_privately(request_context& ctx) {
   ctx.res.set_header("Cache-Control", "private");
 }
 
@@ -60,33 +60,48 @@ void send_playlist(request_context& ctx, const std::string& path) {
   if (!text)
     throw http_error(404, "playlist_not_found",
                      "the video has no such playlist");
-  no_store_elsewhere(ctx);
+  cache_privately(ctx);
   ctx.res.status = 200;
   ctx.res.set_content(*text, playlist_type);
 }
 
-// A whole media file, or the part a Range asks for.
-void send_media(request_context& ctx, const std::string& path,
-                const char* mime_type,
-                const std::shared_ptr<stream_slots>& slots) {
+struct media_file {
+  std::shared_ptr<file_handle> file;
   int64_t size = 0;
   int64_t mtime = 0;
-  auto file = open_file(path, size, mtime);
-  if (!file)
+};
+
+media_file open_media(const std::string& path) {
+  media_file m;
+  m.file = open_file(path, m.size, m.mtime);
+  if (!m.file)
     throw http_error(404, "segment_not_found", "no such segment");
-  auto plan = plan_range(ctx.req.get_header_value("Range"), size, size);
+  return m;
+}
+
+// The part of the file a Range asks for (the whole without one), or 416.
+range_plan plan_media(request_context& ctx, const media_file& media) {
+  auto plan = plan_range(ctx.req.get_header_value("Range"), media.size,
+                         media.size);
   ctx.res.set_header("Accept-Ranges", "bytes");
   if (plan.status == 416) {
-    ctx.res.set_header("Content-Range", content_range(plan, size));
+    ctx.res.set_header("Content-Range", content_range(plan, media.size));
     throw http_error(416, "range_not_satisfiable",
                      "the range is not satisfiable for this segment");
   }
+  return plan;
+}
+
+void send_media(request_context& ctx, media_file media, const range_plan& plan,
+                const char* mime_type,
+                const std::shared_ptr<stream_slots>& slots) {
   ctx.res.status = plan.status;
   if (plan.status == 206)
-    ctx.res.set_header("Content-Range", content_range(plan, size));
-  ctx.res.set_header("Last-Modified", http_date(mtime));
-  no_store_elsewhere(ctx);
-  send_file(ctx, std::move(file), plan.first, plan.length, mime_type, slots);
+    ctx.res.set_header("Content-Range", content_range(plan, media.size));
+  ctx.res.set_header("Last-Modified", http_date(media.mtime));
+  cache_privately(ctx);
+  send_file(ctx, std::move(media.file), plan.first, plan.length, mime_type,
+            slots);
 }
 
 // The session's entitlement once its token and state allow delivery.
@@ -129,7 +144,9 @@ void add_hls_routes(http_gateway& gw, std::shared_ptr<session_access> access,
         return;
       }
       if (file == "init.mp4") {
-        send_media(ctx, dir + "/init.mp4", "video/mp4", slots);
+        auto init = open_media(dir + "/init.mp4");
+        auto plan = plan_media(ctx, init);
+        send_media(ctx, std::move(init), plan, "video/mp4", slots);
         return;
       }
       auto type = segment_type(file);
@@ -137,8 +154,11 @@ void add_hls_routes(http_gateway& gw, std::shared_ptr<session_access> access,
       const media_segment* segment = playlist ? playlist->find(file) : nullptr;
       if (!segment)
         throw http_error(404, "segment_not_found", "no such segment");
+      // A missing file or a bad range claims nothing.
+      auto media = open_media(dir + "/" + file);
+      auto plan = plan_media(ctx, media);
       access->claim(ctx.req.matches[1], {segment->begin_ms, segment->end_ms});
-      send_media(ctx, dir + "/" + file, type, slots);
+      send_media(ctx, std::move(media), plan, type, slots);
     });
 }
 

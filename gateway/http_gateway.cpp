@@ -40,6 +40,18 @@ std::string to_regex(const std::string& pattern) {
   return out + "$";
 }
 
+// The path for the access log: an HLS path carries the stream token
+// (/api/sessions/{id}/hls/{st}/...), which is a credential and is left out.
+std::string loggable_path(const std::string& path) {
+  auto at = path.find("/hls/");
+  if (at == std::string::npos)
+    return path;
+  at += 5;
+  auto end = path.find('/', at);
+  return path.substr(0, at) + "-"
+         + (end == std::string::npos ? std::string{} : path.substr(end));
+}
+
 void security_headers(httplib::Response& res) {
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Referrer-Policy", "no-referrer");
@@ -221,7 +233,8 @@ void http_gateway::finish(const httplib::Request& req,
   metrics_.observe(current.route, req.method, res.status, elapsed);
   if (auto log = spdlog::get("access"))
     log->info("{} {} {} {} {} {} {:.3f}ms", current.request_id,
-              req.remote_addr, req.method, current.route, req.path,
+              req.remote_addr, req.method, current.route,
+              loggable_path(req.path),
               res.status, elapsed * 1000);
   current = trace{};
 }

@@ -66,7 +66,7 @@ std::optional<media_playlist> parse_media_playlist(const std::string& text) {
   media_playlist out;
   std::string_view rest{text};
   bool first = true;
-  std::optional<int64_t> pending_us; // an EXTINF waiting for its URI
+  int64_t pending_us = -1; // an EXTINF's duration waiting for its URI
   int64_t elapsed_us = 0;
   while (!rest.empty()) {
     auto eol = rest.find('\n');
@@ -84,23 +84,22 @@ std::optional<media_playlist> parse_media_playlist(const std::string& text) {
     if (line.empty())
       continue;
     if (starts_with(line, extinf)) {
-      if (pending_us)
+      auto duration = duration_us(line.substr(extinf.size()));
+      if (pending_us >= 0 || !duration)
         return std::nullopt;
-      pending_us = duration_us(line.substr(extinf.size()));
-      if (!pending_us)
-        return std::nullopt;
+      pending_us = *duration;
     } else if (starts_with(line, ext_map)) {
       out.init_uri = quoted_uri(line.substr(ext_map.size()));
     } else if (line.front() != '#') {
-      if (!pending_us)
+      if (pending_us < 0)
         return std::nullopt;
       auto begin_ms = elapsed_us / 1000;
-      elapsed_us += *pending_us;
+      elapsed_us += pending_us;
       out.segments.push_back({std::string{line}, begin_ms, elapsed_us / 1000});
-      pending_us.reset();
+      pending_us = -1;
     }
   }
-  if (first || pending_us)
+  if (first || pending_us >= 0)
     return std::nullopt;
   return out;
 }

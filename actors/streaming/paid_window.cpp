@@ -70,14 +70,15 @@ std::string span_set::encode() const {
 
 namespace {
 
-// A decimal number of at most 15 digits at `pos`, advancing it.
+// A decimal number of at most 15 digits at `pos` as encode writes it (no
+// leading zero), advancing it.
 std::optional<int64_t> number_at(const std::string& text, size_t& pos) {
   int64_t value = 0;
   size_t start = pos;
   while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9'
          && pos - start < 15)
     value = value * 10 + (text[pos++] - '0');
-  if (pos == start)
+  if (pos == start || (text[start] == '0' && pos - start > 1))
     return std::nullopt;
   return value;
 }

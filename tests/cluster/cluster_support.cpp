@@ -67,6 +67,10 @@ test_cluster::test_cluster(cluster_layout layout) {
       dbs_, node_launch{args_for(name, role), ports_[name], false});
   gateway_ = std::make_unique<test_node>(
     dbs_, node_launch{args_for("gateway", "gateway"), 0, true});
+  for (int i = 2; i <= layout.gateways; ++i)
+    more_gateways_.push_back(std::make_unique<test_node>(
+      dbs_, node_launch{args_for("gateway-" + std::to_string(i), "gateway"), 0,
+                        true}));
 }
 
 std::string test_cluster::address(const std::string& name) const {
@@ -85,6 +89,7 @@ std::string test_cluster::peers(const std::vector<std::string>& left_out) const 
 }
 
 test_cluster::~test_cluster() {
+  more_gateways_.clear();
   gateway_.reset();
   for (auto& [role, node] : nodes_)
     node->signal(SIGCONT);

@@ -27,6 +27,8 @@ struct cluster_layout {
   int billing_nodes = 1;
   // An admin endpoint on every node, for actor-inspector.
   bool admin = false;
+  // Gateway nodes: "gateway", then "gateway-2", ...
+  int gateways = 1;
   // More arguments for one node, by its name ("gateway" for the gateway).
   std::function<std::vector<std::string>(const std::string& name)> node_args;
 };
@@ -40,6 +42,10 @@ public:
   ~test_cluster();
 
   test_node& gateway() { return *gateway_; }
+  // The i-th further gateway node (0: "gateway-2").
+  test_node& more_gateway(size_t i) { return *more_gateways_.at(i); }
+  // storage.data-dir of every node.
+  const std::string& data_dir() const { return data_dir_; }
   // By role, or billing-N with several billing nodes.
   test_node& node(const std::string& name) { return *nodes_.at(name); }
   const std::vector<std::string>& billing_nodes() const { return billing_; }
@@ -58,6 +64,7 @@ private:
   std::map<std::string, int> admin_ports_;
   std::map<std::string, std::unique_ptr<test_node>> nodes_;
   std::unique_ptr<test_node> gateway_;
+  std::vector<std::unique_ptr<test_node>> more_gateways_;
 };
 
 // One viewer heartbeating one session once a second from its own thread,

@@ -3,7 +3,6 @@
 #define CAF_SUITE hls_api
 
 #include <filesystem>
-#include <set>
 
 #include <caf/test/unit_test.hpp>
 
@@ -69,56 +68,13 @@ viewer_session open_session(const std::string& video) {
   return {w, s.body["hls_url"].get<std::string>()};
 }
 
-std::vector<hls_segment> playlist(const viewer_session& v,
-                                  const std::string& rendition) {
-  auto r = fetch(*env().node, hls_base(v.hls_url) + rendition + "/index.m3u8");
-  CAF_REQUIRE_EQUAL(r.status, 200);
-  return segments_of(r.raw);
-}
-
-// Requests every segment of every rendition; the seconds of the distinct
-// segments obtained. Refusals must be 402 beyond_paid_window, and a segment
-// obtained in one rendition is obtained in every other.
 double greedy(const viewer_session& v) {
-  std::set<size_t> first_rendition;
-  std::set<size_t> obtained;
-  double seconds = 0;
-  for (const auto* rendition : {"240p", "360p"}) {
-    auto segments = playlist(v, rendition);
-    CAF_REQUIRE_GREATER(segments.size(), 0u);
-    std::set<size_t> here;
-    for (size_t k = 0; k < segments.size(); ++k) {
-      auto r = fetch(*env().node,
-                     hls_base(v.hls_url) + rendition + "/" + segments[k].uri);
-      if (r.status == 200) {
-        here.insert(k);
-        if (obtained.insert(k).second)
-          seconds += segments[k].seconds;
-      } else {
-        CAF_CHECK_EQUAL(r.status, 402);
-        CAF_CHECK_EQUAL(r.body["error"], "beyond_paid_window");
-      }
-    }
-    if (first_rendition.empty())
-      first_rendition = here;
-    else
-      CAF_CHECK(here == first_rendition);
-  }
-  return seconds;
+  return streamify::test::greedy(*env().node, v.hls_url, {"240p", "360p"})
+    .seconds;
 }
 
-// Plays until one more minute is charged; the minutes paid then.
 int64_t pay_next_minute(const viewer_session& v, int64_t paid) {
-  auto& node = *env().node;
-  for (int i = 0; i < 40; ++i) {
-    auto r = beat(node, v.w.viewer, v.w.session, i, true);
-    CAF_REQUIRE_EQUAL(r.status, 200);
-    if (r.body["minutes_paid"].get<int64_t>() > paid)
-      return r.body["minutes_paid"].get<int64_t>();
-    sleep_ms(500);
-  }
-  CAF_FAIL("no minute was charged");
-  return paid;
+  return streamify::test::pay_next_minute(*env().node, v.w, paid);
 }
 
 double window_s(int64_t minutes_paid) {

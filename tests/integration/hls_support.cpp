@@ -8,6 +8,8 @@
 
 #include <unistd.h>
 
+#include <caf/test/unit_test.hpp>
+
 namespace streamify::test {
 
 namespace {
@@ -37,6 +39,8 @@ void make_ladder(const std::string& data_dir, const std::string& video_id,
                  const std::string& source) {
   namespace fs = std::filesystem;
   auto root = data_dir + "/videos/hls";
+  if (fs::exists(root + "/" + video_id + "/master.m3u8"))
+    return; // the catalog made it
   auto tmp = root + "/" + video_id + ".tmp";
   fs::create_directories(tmp);
   struct rung {
@@ -62,6 +66,7 @@ void make_ladder(const std::string& data_dir, const std::string& video_id,
            << r.name << "/index.m3u8\n";
   }
   std::ofstream{tmp + "/master.m3u8"} << master.str();
+  fs::remove_all(root + "/" + video_id);
   fs::rename(tmp, root + "/" + video_id);
 }
 
@@ -90,6 +95,51 @@ http_reply fetch(test_node& node, const std::string& path,
   if (!range.empty())
     headers.emplace("Range", range);
   return node.send("GET", path, "", "", headers);
+}
+
+greedy_take greedy(test_node& node, const std::string& hls_url,
+                   const std::vector<std::string>& renditions) {
+  greedy_take take;
+  std::set<size_t> first_rendition;
+  bool first = true;
+  for (const auto& rendition : renditions) {
+    auto list = fetch(node, hls_base(hls_url) + rendition + "/index.m3u8");
+    CAF_REQUIRE_EQUAL(list.status, 200);
+    auto segments = segments_of(list.raw);
+    CAF_REQUIRE_GREATER(segments.size(), 0u);
+    std::set<size_t> here;
+    for (size_t k = 0; k < segments.size(); ++k) {
+      auto r = fetch(node,
+                     hls_base(hls_url) + rendition + "/" + segments[k].uri);
+      if (r.status == 200) {
+        here.insert(k);
+        if (take.segments.insert(k).second)
+          take.seconds += segments[k].seconds;
+      } else {
+        CAF_CHECK_EQUAL(r.status, 402);
+        CAF_CHECK_EQUAL(r.body["error"], "beyond_paid_window");
+      }
+    }
+    if (first)
+      first_rendition = here;
+    else
+      CAF_CHECK(here == first_rendition);
+    first = false;
+  }
+  return take;
+}
+
+int64_t pay_next_minute(test_node& node, const watching& w, int64_t paid) {
+  for (int i = 0; i < 40; ++i) {
+    auto r = beat(node, w.viewer, w.session, i, true);
+    CAF_REQUIRE_EQUAL(r.status, 200);
+    auto now = r.body["minutes_paid"].get<int64_t>();
+    if (now > paid)
+      return now;
+    sleep_ms(500);
+  }
+  CAF_FAIL("no minute was charged");
+  return paid;
 }
 
 } // namespace streamify::test

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,8 @@ namespace streamify::test {
 std::string tiny_video(int seconds);
 
 // Writes the ladder of `source` (renditions 240p and 360p, 4 s fMP4
-// segments) to <data_dir>/videos/hls/<video_id>/, renamed into place whole.
+// segments) to <data_dir>/videos/hls/<video_id>/, renamed into place whole;
+// nothing when the catalog has made a ladder there already.
 void make_ladder(const std::string& data_dir, const std::string& video_id,
                  const std::string& source);
 
@@ -32,5 +34,22 @@ std::string hls_base(const std::string& hls_url);
 // GET of a path on the node, with an optional Range header.
 http_reply fetch(test_node& node, const std::string& path,
                  const std::string& range = "");
+
+// What a greedy client obtained: the distinct segments (by index) and their
+// seconds (EXTINF).
+struct greedy_take {
+  std::set<size_t> segments;
+  double seconds = 0;
+};
+
+// Requests every segment of each rendition through `node`. Refusals must be
+// 402 beyond_paid_window, and a segment obtained in one rendition must be
+// obtained in every other.
+greedy_take greedy(test_node& node, const std::string& hls_url,
+                   const std::vector<std::string>& renditions);
+
+// Plays the session (heartbeats through `node`) until one more minute is
+// charged; the minutes paid then.
+int64_t pay_next_minute(test_node& node, const watching& w, int64_t paid);
 
 } // namespace streamify::test

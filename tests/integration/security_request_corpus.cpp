@@ -1,3 +1,6 @@
+#include <ctime>
+
+#include "actors/streaming/stream_token.hpp"
 #include "tests/integration/catalog_support.hpp"
 #include "tests/integration/security_corpus.hpp"
 #include "tests/integration/session_support.hpp"
@@ -33,6 +36,10 @@ void add_path_ids(std::vector<bad_request>& out, const security_cast& c) {
                         c.stranger.token, refused, "{}"));
     out.push_back(plain("stream" + tag, "GET", "/api/sessions/" + id + "/stream",
                         c.stranger.token, refused));
+    out.push_back(plain("hls" + tag, "GET",
+                        "/api/sessions/" + id + "/hls/" + c.stream_st
+                          + "/master.m3u8",
+                        "", refused));
     auto refund = plain("refund" + tag, "POST",
                         "/api/admin/sessions/" + id + "/refund", c.admin.token,
                         refused, R"({"reason":"corpus"})");
@@ -123,6 +130,43 @@ void add_headers(std::vector<bad_request>& out, const security_cast& c) {
   out.push_back(form);
 }
 
+// HLS paths of the stranger's live session: hostile tokens (401), and with
+// its valid token hostile renditions and file names (404, never a file
+// outside the ladder, never a segment claimed).
+void add_hls_names(std::vector<bad_request>& out, const security_cast& c,
+                   const std::string& session) {
+  auto prefix = "/api/sessions/" + session + "/hls/";
+  for (const auto& st : {std::string("1.x"), std::string("garbage"),
+                         c.stream_st, url_encode(hostile_strings()[0])})
+    for (const auto* file : {"master.m3u8", "240p/index.m3u8",
+                             "240p/seg_00000.m4s"})
+      out.push_back(plain("hls st=" + printable(st) + " " + file, "GET",
+                          prefix + st + "/" + file, "", {401}));
+  auto st = streaming::sign_stream_token(session, c.stranger.id,
+                                         ::time(nullptr) + 600,
+                                         test_node::jwt_secret);
+  std::vector<std::string> names{"..", "%2e%2e", "..%2f..%2fmaster.m3u8",
+                                 "%00", "240p%00", "240P", "a.b",
+                                 std::string(17, 'a'), "%2fetc%2fpasswd"};
+  for (const auto& h : hostile_strings())
+    names.push_back(url_encode(h));
+  for (const auto& name : names) {
+    out.push_back(plain("hls rendition " + printable(name), "GET",
+                        prefix + st + "/" + name + "/index.m3u8", "",
+                        {400, 404}));
+    out.push_back(plain("hls file " + printable(name), "GET",
+                        prefix + st + "/240p/" + name, "", {400, 404}));
+  }
+  for (const auto* file : {"seg_99999.m4s", "seg_.m4s", "seg_0000a.m4s",
+                           "seg_00000.mp4", "seg_00000.m4s.bak",
+                           "seg_0000000000000.m4s", "index.m3u8.tmp",
+                           "init.mp4%00", "master.m3u8"})
+    out.push_back(plain(std::string{"hls file "} + file, "GET",
+                        prefix + st + "/240p/" + file, "", {404}));
+  out.push_back(plain("hls master of a rendition", "GET",
+                      prefix + st + "/240p/master.m3u8/x", "", {404}));
+}
+
 // Ranges and stream tokens on the stranger's live session.
 void add_ranges(std::vector<bad_request>& out, const security_cast& c,
                 const std::string& session) {
@@ -141,6 +185,7 @@ void add_ranges(std::vector<bad_request>& out, const security_cast& c,
                          c.stream_st, url_encode(hostile_strings()[0])})
     out.push_back(plain("st=" + printable(st), "GET", path + "?st=" + st, "",
                         {401}));
+  add_hls_names(out, c, session);
 }
 
 // Uploads that must be refused, leaving no file and no row behind.

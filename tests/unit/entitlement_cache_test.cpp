@@ -14,7 +14,7 @@ namespace {
 const auto t0 = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
 
 entitlement fetched(const std::string& state) {
-  return entitlement{"ann", state, 1, "/videos/a.mp4", "video/mp4"};
+  return entitlement{"ann", state, 1, "/videos/a.mp4", "video/mp4", "a", 60'000};
 }
 
 } // namespace
@@ -62,4 +62,18 @@ CAF_TEST(a full cache drops expired entries first) {
   CAF_CHECK(cache.find("new", t0 + milliseconds(170)));
   CAF_CHECK(cache.find("third", t0 + milliseconds(170)));
   CAF_CHECK(!cache.find("old", t0 + milliseconds(50)));
+}
+
+CAF_TEST(granted spans merge and outlive the expiry of the entry) {
+  entitlement_cache cache{milliseconds(100)};
+  CAF_CHECK_EQUAL(cache.granted_around("s", 5'000).length(), 0);
+  cache.store("s", fetched("active"), t0);
+  cache.grant("s", {0, 20'000}, t0);
+  cache.grant("s", {20'000, 36'000}, t0);
+  auto g = cache.granted_around("s", 30'000);
+  CAF_CHECK_EQUAL(g.begin_ms, 0);
+  CAF_CHECK_EQUAL(g.end_ms, 36'000);
+  CAF_CHECK_EQUAL(cache.granted_around("s", 36'000).length(), 0);
+  cache.store("s", fetched("active"), t0 + milliseconds(200));
+  CAF_CHECK_EQUAL(cache.granted_around("s", 0).end_ms, 36'000);
 }
