@@ -15,6 +15,8 @@ export function startViewing(video, feed, media, { startAt = 0, onState, onProbl
   let stopped = false;
   let lastPosition = startAt;
   let reloads = [];
+  // A stream error waits for a reload (it came while payment was required).
+  let broken = false;
   const path = `/api/sessions/${encodeURIComponent(initial.id)}`;
   const intervalMs = Math.max(1, Number(initial.heartbeat_interval_s) || 15) * 1000;
 
@@ -104,6 +106,7 @@ export function startViewing(video, feed, media, { startAt = 0, onState, onProbl
       return;
     }
     reloads.push(now);
+    broken = false;
     load(lastPosition, play);
   }
 
@@ -122,6 +125,7 @@ export function startViewing(video, feed, media, { startAt = 0, onState, onProbl
   // (Under hls.js a segment's 402 never gets here: hls_loading.js waits for the next paid minute.)
   const onMediaError = () => {
     if (!live()) return;
+    broken = true;
     beat().then((s) => {
       if (live() && s.state === 'active') reload(true);
     });
@@ -175,7 +179,7 @@ export function startViewing(video, feed, media, { startAt = 0, onState, onProbl
     async resumeAfterDeposit() {
       const s = await beat(true);
       if (s.state !== 'active') return false;
-      if (video.error || video.networkState === HTMLMediaElement.NETWORK_NO_SOURCE) reload(true);
+      if (broken || video.error || video.networkState === HTMLMediaElement.NETWORK_NO_SOURCE) reload(true);
       else tryPlay();
       return true;
     },

@@ -3,11 +3,8 @@
 // serve the endpoints it needs (their routes answer 404 "no such route").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { nodeOptions } from './support/node.js';
-import { artifactsDir } from './support/artifacts.js';
+import { generateWebm, publish } from './support/media.js';
 import { screenshot } from './support/browser.js';
 import { useNodeAndBrowser, open, assertNoProblems, logIn, waitForHash } from './support/fixture.js';
 
@@ -30,30 +27,6 @@ let video;
 function missing(...needs) {
   const absent = needs.filter((n) => !has[n]);
   return absent.length ? `not served by this node yet: ${absent.join(', ')} (skipped until those roles are merged)` : null;
-}
-
-function generateWebm(seconds) {
-  const file = path.join(artifactsDir(), `test-${process.pid}.webm`);
-  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc=size=320x180:rate=10:duration=${seconds}`,
-    '-c:v', 'libvpx', '-b:v', '150k', '-deadline', 'realtime', file]);
-  return file;
-}
-
-async function publish(node, token, fields) {
-  const form = new FormData();
-  form.set('title', fields.title);
-  form.set('price_per_minute_cents', String(fields.price));
-  form.set('description', fields.description || '');
-  form.set('file', new Blob([readFileSync(fields.file)], { type: 'video/webm' }), 'clip.webm');
-  const up = await node.request('POST', '/api/videos', { token, body: form });
-  assert.equal(up.status, 201, `upload: ${JSON.stringify(up.body)}`);
-  for (let i = 0; i < 300; i++) {
-    const r = await node.request('GET', `/api/videos/${up.body.id}`, { token });
-    if (r.body?.status === 'ready') return r.body;
-    assert.notEqual(r.body?.status, 'failed', `processing failed: ${r.body?.failure_reason}`);
-    await new Promise((res) => setTimeout(res, 200));
-  }
-  throw new Error('the uploaded video never became ready');
 }
 
 const env = useNodeAndBrowser({ extraArgs, setup: async ({ node }) => {

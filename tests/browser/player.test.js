@@ -1,15 +1,10 @@
 // The player on HLS: hls.js plays the session's hls_url, the quality and speed
 // menus, segments past the paid window waiting for the next paid minute, the
 // top-up dialog when the money runs out, and the creator's processing bar.
-// Each test skips itself, saying why, while the node does not transcode to
-// renditions or answer hls_url.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { nodeOptions } from './support/node.js';
-import { artifactsDir } from './support/artifacts.js';
+import { generateMp4, upload, publish } from './support/media.js';
 import { screenshot } from './support/browser.js';
 import { useNodeAndBrowser, open, assertNoProblems, logIn, waitForHash } from './support/fixture.js';
 
@@ -17,56 +12,21 @@ import { useNodeAndBrowser, open, assertNoProblems, logIn, waitForHash } from '.
 // max rate) is 8 s a minute, so hls.js, which buffers further ahead, meets it.
 const MINUTE_S = 4;
 const PRICE = 5;
-const options = nodeOptions();
-const windowed = ['streaming.lookahead-seconds', 'streaming.grant-ahead-seconds'].every((o) => options.has(o));
 const extraArgs = [
-  ...(options.has('billing.minute-seconds') ? [`--billing.minute-seconds=${MINUTE_S}`] : []),
-  ...(options.has('streaming.heartbeat-interval') ? ['--streaming.heartbeat-interval=1'] : []),
-  ...(options.has('http.rate-limit') ? ['--http.rate-limit=0'] : []),
-  ...(windowed ? ['--streaming.lookahead-seconds=0', '--streaming.grant-ahead-seconds=0'] : []),
+  `--billing.minute-seconds=${MINUTE_S}`, '--streaming.heartbeat-interval=1', '--http.rate-limit=0',
+  '--streaming.lookahead-seconds=0', '--streaming.grant-ahead-seconds=0',
 ];
+const missingOptions = extraArgs.map((a) => /^--([^=]+)=/.exec(a)[1]).filter((o) => !nodeOptions().has(o));
+assert.deepEqual(missingOptions, [], 'the node has the options these tests need');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let creator;
 let video;
-let why = null;
-
-// 720p H.264 + AAC at a low bit rate (about 1.4 MB for 30 s): every rendition of the ladder fits under it.
-function generateMp4(name, seconds) {
-  const file = path.join(artifactsDir(), `${name}-${process.pid}.mp4`);
-  execFileSync('ffmpeg', ['-y', '-loglevel', 'error',
-    '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=15:duration=${seconds}`,
-    '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '300k', '-maxrate', '300k', '-bufsize', '600k',
-    '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '48k', '-shortest', file]);
-  return file;
-}
-
-async function upload(node, token, title, file) {
-  const form = new FormData();
-  form.set('title', title);
-  form.set('price_per_minute_cents', String(PRICE));
-  form.set('file', new Blob([readFileSync(file)], { type: 'video/mp4' }), 'clip.mp4');
-  const up = await node.request('POST', '/api/videos', { token, body: form });
-  assert.equal(up.status, 201, `upload: ${JSON.stringify(up.body)}`);
-  return up.body;
-}
-
-async function untilProcessed(node, token, id) {
-  for (let i = 0; i < 600; i++) {
-    const r = await node.request('GET', `/api/videos/${id}`, { token });
-    if (r.body?.status !== 'processing') return r.body;
-    await sleep(200);
-  }
-  throw new Error('the uploaded video never left processing');
-}
 
 const env = useNodeAndBrowser({ extraArgs, setup: async ({ node }) => {
   creator = await node.signUp('creator');
-  const uploaded = await upload(node, creator.token, 'HLS test pattern', generateMp4('player', 30));
-  video = await untilProcessed(node, creator.token, uploaded.id);
-  assert.equal(video.status, 'ready', `processing failed: ${video.failure_reason}`);
-  if (!video.renditions?.length) why = 'this node makes no renditions yet (no transcoding): skipped until it does';
+  video = await publish(node, creator.token, { title: 'HLS test pattern', price: PRICE, file: generateMp4(24, `player-${process.pid}`) });
+  assert.ok(video.renditions?.length >= 2, `a 720p upload is made into several renditions: ${JSON.stringify(video.renditions)}`);
 } });
 
 async function viewerWith(cents) {
@@ -78,9 +38,9 @@ async function viewerWith(cents) {
   return viewer;
 }
 
-// Signs the viewer in, opens the watch page and returns { page, session } once
-// the player runs on hls.js; null (after t.skip) when the session has no hls_url.
-async function watch(t, viewer) {
+// Signs the viewer in, opens the watch page and returns { page, session, hls }
+// (the HLS responses) once the player runs on hls.js.
+async function watch(viewer) {
   const page = await open(env, '#/login');
   await logIn(page, viewer.email, viewer.password);
   await waitForHash(page, '#/catalog');
@@ -91,11 +51,6 @@ async function watch(t, viewer) {
   const started = page.waitForResponse((r) => r.url().endsWith('/api/sessions') && r.request().method() === 'POST');
   await page.goto(`${env.node.baseUrl}/#/watch/${video.id}`);
   const session = await (await started).json();
-  if (!session.hls_url) {
-    await page.close();
-    t.skip('the session has no hls_url: this node does not deliver HLS yet');
-    return null;
-  }
   assert.match(session.hls_url, new RegExp(`^/api/sessions/${session.id}/hls/[^/]+/master\\.m3u8$`));
   assert.equal(typeof session.max_playback_rate, 'number');
   await page.locator('.player-bar[data-media="hls.js"]').waitFor();
@@ -105,12 +60,9 @@ async function watch(t, viewer) {
 const currentTime = (page) => page.evaluate(() => document.querySelector('video').currentTime);
 const tokenOf = (url) => /\/hls\/([^/]+)\//.exec(new URL(url).pathname)?.[1];
 
-test('a viewer plays the HLS stream, picks a quality and a speed, and pays only for the minutes', async (t) => {
-  if (why) return t.skip(why);
+test('a viewer plays the HLS stream, picks a quality and a speed, and pays only for the minutes', async () => {
   const viewer = await viewerWith(100);
-  const watching = await watch(t, viewer);
-  if (!watching) return undefined;
-  const { page, session, hls } = watching;
+  const { page, session, hls } = await watch(viewer);
   await page.waitForFunction(() => document.querySelector('video').currentTime > 1);
   await screenshot(page, 'watch-hls');
 
@@ -177,13 +129,9 @@ test('a viewer plays the HLS stream, picks a quality and a speed, and pays only 
   await page.close();
 });
 
-test('a segment past the paid window waits for the next paid minute and never shows as an error', async (t) => {
-  if (why) return t.skip(why);
-  if (!windowed) return t.skip('no streaming.lookahead-seconds option to make the paid window short');
+test('a segment past the paid window waits for the next paid minute and never shows as an error', async () => {
   const viewer = await viewerWith(100);
-  const watching = await watch(t, viewer);
-  if (!watching) return undefined;
-  const { page, session, hls } = watching;
+  const { page, session, hls } = await watch(viewer);
   // With minute 0 paid the window is 8 s; playing past 20 s needs segments that first answered 402.
   await page.waitForFunction(() => document.querySelector('video').currentTime > 20, null, { timeout: 60000 });
   const segment = (url) => new URL(url).pathname.replace(/^.*\/hls\/[^/]+\//, '');
@@ -204,12 +152,9 @@ test('a segment past the paid window waits for the next paid minute and never sh
   await page.close();
 });
 
-test('running out of money mid-video opens the top-up dialog, and paying resumes the HLS stream', async (t) => {
-  if (why) return t.skip(why);
+test('running out of money mid-video opens the top-up dialog, and paying resumes the HLS stream', async () => {
   const viewer = await viewerWith(2 * PRICE);
-  const watching = await watch(t, viewer);
-  if (!watching) return undefined;
-  const { page } = watching;
+  const { page } = await watch(viewer);
   await page.waitForFunction(() => document.querySelector('video').currentTime > 1);
   const dialog = page.getByRole('dialog', { name: 'Top up your wallet' });
   await dialog.waitFor({ timeout: 30000 });
@@ -226,14 +171,14 @@ test('running out of money mid-video opens the top-up dialog, and paying resumes
   await page.close();
 });
 
-test('the creator sees the processing bar move, then the renditions of the ready video', async (t) => {
-  if (why) return t.skip(why);
+test('the creator sees the processing bar move, then the renditions of the ready video', async () => {
   const page = await open(env, '#/login');
   await logIn(page, creator.email, creator.password);
   await waitForHash(page, '#/catalog');
   const seen = [];
   await page.exposeFunction('reportRow', (status, progress) => seen.push({ status, progress }));
-  const uploaded = await upload(env.node, creator.token, 'Being processed', generateMp4('processing', 30));
+  const uploaded = await upload(env.node, creator.token,
+    { title: 'Being processed', price: PRICE, file: generateMp4(24, `processing-${process.pid}`) });
   await page.goto(`${env.node.baseUrl}/#/my-videos`);
   const row = page.locator(`.my-video[data-id="${uploaded.id}"]`);
   await row.waitFor();
