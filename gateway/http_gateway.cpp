@@ -241,6 +241,7 @@ void http_gateway::finish(const httplib::Request& req,
 
 void http_gateway::route(const std::string& method, const std::string& pattern,
                          handler h) {
+  routes_.push_back(method + " " + pattern);
   auto wrapped = [this, pattern, h](const httplib::Request& req,
                                     httplib::Response& res) {
     current.route = pattern;
@@ -273,6 +274,7 @@ void http_gateway::route(const std::string& method, const std::string& pattern,
 }
 
 void http_gateway::upload_route(const std::string& pattern, upload_handler h) {
+  routes_.push_back("POST " + pattern);
   server_.Post(to_regex(pattern), [this, pattern, h](
                                     const httplib::Request& req,
                                     httplib::Response& res,

@@ -83,6 +83,8 @@ public:
   // A POST whose body the handler reads itself, streaming (uploads). On an
   // error the connection closes, as the body may be left unread.
   void upload_route(const std::string& pattern, upload_handler h);
+  // "METHOD PATTERN" of every route, in the order they were added.
+  const std::vector<std::string>& routes() const { return routes_; }
 
   bool bind();
   void run();
@@ -117,6 +119,7 @@ private:
   class metrics metrics_;
   std::shared_ptr<entitlement_cache> entitlements_;
   int port_ = 0;
+  std::vector<std::string> routes_;
 };
 
 void add_auth_routes(http_gateway& gw);

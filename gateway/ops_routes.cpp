@@ -2,6 +2,7 @@
 
 #include "gateway/http_error.hpp"
 #include "gateway/http_gateway.hpp"
+#include "gateway/openapi_document.hpp"
 
 namespace streamify::gateway {
 
@@ -38,6 +39,10 @@ void add_ops_routes(http_gateway& gw) {
                     {"failing", failing},
                     {"roles", roles},
                     {"request_id", ctx.request_id}});
+  });
+  gw.route("GET", "/api/openapi.json", [](request_context& ctx) {
+    ctx.res.status = 200;
+    ctx.res.set_content(openapi_json(), "application/json");
   });
   gw.route("GET", "/metrics", [&gw](request_context& ctx) {
     if (!gw.settings().metrics_public && !loopback(ctx.req.remote_addr))

@@ -38,7 +38,9 @@ node_config::node_config() {
          "STREAMIFY_ADMIN_PASSWORD or stdin, then exit")
     .add(reconcile, "reconcile",
          "check the ledger in billing.database-url, print every difference "
-         "and exit (0: zero differences, 1: differences, 2: cannot check)");
+         "and exit (0: zero differences, 1: differences, 2: cannot check)")
+    .add(print_routes, "print-routes",
+         "print METHOD PATTERN of every HTTP route a gateway serves and exit");
   opt_group{custom_options_, "http"}
     .add(http_bind, "bind", "address the gateway listens on")
     .add(http_port, "port", "gateway port (0 picks a free one)")

@@ -45,6 +45,7 @@ public:
   std::string access_log = "stdout";
   std::string create_admin;
   bool reconcile = false;
+  bool print_routes = false;
 
   std::string http_bind = "127.0.0.1";
   int64_t http_port = 8080;

@@ -54,6 +54,29 @@ sigset_t stop_signals() {
   return set;
 }
 
+void add_routes(gateway::http_gateway& gw) {
+  gateway::add_ops_routes(gw);
+  gateway::add_auth_routes(gw);
+  gateway::add_catalog_routes(gw);
+  gateway::add_session_routes(gw);
+  gateway::add_stream_routes(gw);
+  gateway::add_billing_routes(gw);
+  gateway::add_analytics_routes(gw);
+}
+
+// The routes a gateway node serves, without serving them (the OpenAPI route
+// coverage test compares them with docs/openapi.yaml).
+int print_routes(node::node_config& cfg) {
+  caf::actor_system sys{cfg};
+  gateway::directory no_roles{{}};
+  gateway::http_gateway gw{sys, gateway::gateway_settings{}, no_roles,
+                           std::make_shared<system_clock>()};
+  add_routes(gw);
+  for (const auto& route : gw.routes())
+    std::cout << route << '\n';
+  return 0;
+}
+
 int run(node::node_config& cfg) {
   std::string error;
   auto roles = cfg.hosted_roles(error);
@@ -149,13 +172,7 @@ int run(node::node_config& cfg) {
   if (hosts("gateway")) {
     gw = std::make_unique<gateway::http_gateway>(sys, cfg.gateway_settings(),
                                                  *dir, clk);
-    gateway::add_ops_routes(*gw);
-    gateway::add_auth_routes(*gw);
-    gateway::add_catalog_routes(*gw);
-    gateway::add_session_routes(*gw);
-    gateway::add_stream_routes(*gw);
-    gateway::add_billing_routes(*gw);
-    gateway::add_analytics_routes(*gw);
+    add_routes(*gw);
     if (!gw->bind()) {
       spdlog::error("cannot listen on {}:{}", cfg.http_bind, cfg.http_port);
       cluster.stop();
@@ -206,6 +223,10 @@ int main(int argc, char** argv) {
   auto signals = stop_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  if (cfg.print_routes) {
+    spdlog::set_level(spdlog::level::off);
+    return print_routes(cfg);
+  }
   setup_logging(cfg);
   int rc = cfg.reconcile                ? node::reconcile(cfg)
            : !cfg.create_admin.empty() ? node::create_admin(cfg, admin_password())

@@ -107,8 +107,25 @@ streamify_browser_test_deps() (
 )
 
 # ---------------------------------------------------------------------------
+# npm packages of the OpenAPI checks
+
+# streamify_openapi_test_deps — installs tests/openapi/node_modules (@redocly/cli
+# for the lint, ajv for the recorded responses) with `npm ci`, again only when
+# package-lock.json is newer than the last install.
+streamify_openapi_test_deps() (
+  local dir=$STREAMIFY_ROOT/tests/openapi
+  local stamp=$dir/node_modules/.package-lock.json
+  [[ -f $stamp && $stamp -nt $dir/package-lock.json ]] && return 0
+  if ! command -v npm >/dev/null; then
+    streamify_log "npm is missing: the OpenAPI checks need Node.js 20 and npm"
+    return 1
+  fi
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+)
+
+# ---------------------------------------------------------------------------
 # Libraries the app vendors (frontend/package.json: uPlot for the dashboard charts,
-# hls.js for the player)
+# hls.js for the player, swagger-ui-dist for the API reference at #/api)
 
 # streamify_frontend_vendor — `npm ci` of frontend/package-lock.json into
 # build/frontend-deps (outside frontend/, which the node serves whole), then the
@@ -118,14 +135,17 @@ streamify_frontend_vendor() (
   local deps=$STREAMIFY_ROOT/build/frontend-deps
   local out=$src/vendor
   local stamp=$out/.package-lock.json
-  [[ -f $stamp && $stamp -nt $src/package-lock.json && -f $out/uPlot.esm.js && -f $out/hls.esm.js ]] && return 0
+  [[ -f $stamp && $stamp -nt $src/package-lock.json && -f $out/uPlot.esm.js && -f $out/hls.esm.js &&
+     -f $out/swagger-ui/swagger-ui-bundle.js ]] && return 0
   if ! command -v npm >/dev/null; then
-    streamify_log "npm is missing: the app's charts and player need Node.js 20 and npm"
+    streamify_log "npm is missing: the app's charts, player and API reference need Node.js 20 and npm"
     return 1
   fi
   mkdir -p "$deps" "$out"
   cp "$src/package.json" "$src/package-lock.json" "$deps/"
-  npm ci --prefix "$deps" --no-audit --no-fund --loglevel=error
+  # --ignore-scripts: nothing here needs an install script (swagger-ui-dist's
+  # @scarf/scarf would report the install to its vendor).
+  npm ci --prefix "$deps" --no-audit --no-fund --loglevel=error --ignore-scripts
   local modules=$deps/node_modules
   cp "$modules/uplot/dist/uPlot.esm.js" "$modules/uplot/dist/uPlot.min.css" "$out/"
   cp "$modules/uplot/LICENSE" "$out/LICENSE.uPlot"
@@ -134,6 +154,10 @@ streamify_frontend_vendor() (
   # that is not copied.
   sed '/^\/\/# sourceMappingURL=/d' "$modules/hls.js/dist/hls.light.min.mjs" > "$out/hls.esm.js"
   cp "$modules/hls.js/LICENSE" "$out/LICENSE.hls.js"
+  # Swagger UI for the API reference (#/api): a classic script, not a module.
+  mkdir -p "$out/swagger-ui"
+  cp "$modules/swagger-ui-dist/swagger-ui-bundle.js" "$modules/swagger-ui-dist/swagger-ui.css" \
+    "$modules/swagger-ui-dist/LICENSE" "$out/swagger-ui/"
   cp "$src/package-lock.json" "$stamp"
 )
 

@@ -12,6 +12,7 @@ import { uploadPage } from './pages/upload.js';
 import { myVideosPage } from './pages/my_videos.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { adminPage } from './pages/admin.js';
+import { apiPage } from './pages/api_reference.js';
 
 // path head → [page, needs a signed-in user, what the login page says]
 const routes = {
@@ -26,6 +27,7 @@ const routes = {
   'my-videos': [myVideosPage, true, 'Log in to see your videos.', 'creator'],
   dashboard: [dashboardPage, true, 'Log in to see your dashboard.', 'creator'],
   admin: [adminPage, true, 'Log in to see the platform totals.', 'admin'],
+  api: [apiPage, false],
 };
 
 const main = document.getElementById('main');

@@ -48,6 +48,16 @@ CAF_TEST(unknown routes are 404 json and security headers are set) {
   CAF_CHECK(r.header("Access-Control-Allow-Origin").empty());
 }
 
+CAF_TEST(the openapi document is served publicly as json) {
+  auto& node = shared_node();
+  auto r = node.get("/api/openapi.json");
+  CAF_REQUIRE_EQUAL(r.status, 200);
+  CAF_CHECK_EQUAL(r.header("Content-Type"), "application/json");
+  CAF_CHECK_EQUAL(r.body["openapi"], "3.1.0");
+  CAF_CHECK(r.body["paths"].contains("/api/wallet/deposits"));
+  CAF_CHECK(r.body["paths"].contains("/api/openapi.json"));
+}
+
 CAF_TEST(health ready and metrics by route pattern) {
   auto& node = shared_node();
   CAF_CHECK_EQUAL(node.get("/health").status, 200);

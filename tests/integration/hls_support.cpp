@@ -27,7 +27,7 @@ std::string tiny_video(int seconds) {
   if (!std::filesystem::exists(path))
     run("ffmpeg -loglevel error -nostdin -y -f lavfi -i testsrc=duration="
         + std::to_string(seconds)
-        + ":size=128x72:rate=2 -f lavfi -i sine=frequency=440:duration="
+        + ":size=640x360:rate=2 -f lavfi -i sine=frequency=440:duration="
         + std::to_string(seconds)
         + " -c:v libx264 -preset ultrafast -pix_fmt yuv420p -g 8"
           " -c:a aac -b:a 16k -shortest "

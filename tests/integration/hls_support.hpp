@@ -11,7 +11,8 @@
 // and a client that reads playlists and fetches segments.
 namespace streamify::test {
 
-// A `seconds` long H.264 + AAC MP4 with a tiny picture at 2 fps; its path.
+// A `seconds` long H.264 + AAC MP4, 640x360 at 2 fps (cheap to encode, tall
+// enough that the catalog's ladder has 240p and 360p); its path.
 std::string tiny_video(int seconds);
 
 // Writes the ladder of `source` (renditions 240p and 360p, 4 s fMP4

@@ -27,12 +27,17 @@ namespace {
 // Waits until two snapshots a second apart agree (uploads of other tests
 // may still be processing), then returns that snapshot.
 std::map<std::string, std::string> settled_snapshot(const security_cast& c) {
+  // Analytics counts the billing outbox on its own schedule, later still on
+  // a busy machine: settled means three seconds without a change.
   auto last = database_snapshot(c);
-  for (int i = 0; i < 60; ++i) {
+  int still = 0;
+  for (int i = 0; i < 90; ++i) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     auto now = database_snapshot(c);
-    if (now == last)
+    if (now == last && ++still == 3)
       return now;
+    if (now != last)
+      still = 0;
     last = std::move(now);
   }
   CAF_FAIL("the databases never settled");

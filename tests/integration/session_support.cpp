@@ -118,7 +118,9 @@ std::string upload(test_node& node, const std::string& token, int64_t price,
                      {{"Authorization", "Bearer " + token}});
   CAF_REQUIRE_EQUAL(r.status, 201);
   auto id = r.body["id"].get<std::string>();
-  for (int i = 0; i < 300; ++i) {
+  // Transcoding runs at nice 19: on a busy machine it waits for the cores;
+  // only a hang takes this long.
+  for (int i = 0; i < 1200; ++i) {
     auto v = node.get("/api/videos/" + id, token);
     if (v.body["status"] == "ready")
       return id;

@@ -18,6 +18,8 @@
 
 #include <pqxx/pqxx>
 
+#include "tests/support/traffic_recorder.hpp"
+
 namespace streamify::test {
 
 namespace {
@@ -245,6 +247,7 @@ http_reply test_node::send(const std::string& method, const std::string& path,
   http_reply out;
   if (!res)
     return out;
+  record_exchange(method, path, *res);
   out.status = res->status;
   out.raw = res->body;
   out.headers = res->headers;
