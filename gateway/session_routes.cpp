@@ -10,6 +10,7 @@
 #include "gateway/ask.hpp"
 #include "gateway/http_gateway.hpp"
 #include "gateway/json_body.hpp"
+#include "gateway/request_params.hpp"
 
 namespace streamify::gateway {
 
@@ -90,19 +91,6 @@ void remember(http_gateway& gw, const session_view& s) {
                              std::chrono::steady_clock::now());
 }
 
-int64_t parse_limit(const httplib::Request& req) {
-  if (!req.has_param("limit"))
-    return 20;
-  const auto& text = req.get_param_value("limit");
-  if (text.empty() || text.size() > 9
-      || text.find_first_not_of("0123456789") != std::string::npos)
-    throw http_error(400, "bad_limit", "limit must be a positive integer");
-  auto limit = std::stoll(text);
-  if (limit < 1)
-    throw http_error(400, "bad_limit", "limit must be a positive integer");
-  return std::min<int64_t>(limit, 100);
-}
-
 } // namespace
 
 void add_session_routes(http_gateway& gw) {
@@ -112,10 +100,7 @@ void add_session_routes(http_gateway& gw) {
     auto claims = ctx.user();
     auto body = ctx.json_body();
     start_request req{claims.sub, required_string(body, "video_id"),
-                      ctx.req.get_header_value("Idempotency-Key")};
-    if (req.idempotency_key.size() > 255)
-      throw http_error(422, "invalid_idempotency_key",
-                       "Idempotency-Key must be at most 255 characters");
+                      optional_idempotency_key(ctx.req)};
     auto s = ask<session_view>(gw.system(), streaming(), timeout,
                                start_atom::value, std::move(req));
     ctx.reply(201, to_json(s, ctx));
@@ -131,28 +116,25 @@ void add_session_routes(http_gateway& gw) {
              remember(gw, s);
              ctx.reply(200, to_json(s, ctx));
            });
+  // Ending a session changes what the stream endpoint allows: the answer
+  // updates its cache; reading one does not.
+  auto session_route = [&gw, streaming, timeout](auto atom, bool changes) {
+    return [&gw, streaming, timeout, atom, changes](request_context& ctx) {
+      auto claims = ctx.user();
+      auto s = ask<session_view>(gw.system(), streaming(), timeout, atom,
+                                 std::string{ctx.req.matches[1]}, claims.sub);
+      if (changes)
+        remember(gw, s);
+      ctx.reply(200, to_json(s, ctx));
+    };
+  };
   gw.route("POST", "/api/sessions/{id}/end",
-           [&gw, streaming, timeout](request_context& ctx) {
-             auto claims = ctx.user();
-             auto s = ask<session_view>(gw.system(), streaming(), timeout,
-                                        end_atom::value,
-                                        std::string{ctx.req.matches[1]},
-                                        claims.sub);
-             remember(gw, s);
-             ctx.reply(200, to_json(s, ctx));
-           });
+           session_route(end_atom::value, true));
   gw.route("GET", "/api/sessions/{id}",
-           [&gw, streaming, timeout](request_context& ctx) {
-             auto claims = ctx.user();
-             auto s = ask<session_view>(gw.system(), streaming(), timeout,
-                                        get_session_atom::value,
-                                        std::string{ctx.req.matches[1]},
-                                        claims.sub);
-             ctx.reply(200, to_json(s, ctx));
-           });
+           session_route(get_session_atom::value, false));
   gw.route("GET", "/api/history", [&gw, streaming, timeout](request_context& ctx) {
     auto claims = ctx.user();
-    history_request req{claims.sub, parse_limit(ctx.req),
+    history_request req{claims.sub, list_limit(ctx.req),
                         ctx.req.get_param_value("cursor")};
     auto page = ask<history_page>(gw.system(), streaming(), timeout,
                                   history_atom::value, std::move(req));

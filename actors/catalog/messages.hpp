@@ -183,7 +183,6 @@ using update_video_atom = caf::atom_constant<caf::atom("vid_update")>;
 using delete_video_atom = caf::atom_constant<caf::atom("vid_remove")>;
 using process_atom = caf::atom_constant<caf::atom("vid_probe")>;
 using media_done_atom = caf::atom_constant<caf::atom("vid_media")>;
-using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using resume_atom = caf::atom_constant<caf::atom("vid_resume")>;
 using transcode_atom = caf::atom_constant<caf::atom("vid_hls")>;
 using progress_atom = caf::atom_constant<caf::atom("vid_prog")>;

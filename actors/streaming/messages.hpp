@@ -25,7 +25,6 @@ using session_ended_atom = caf::atom_constant<caf::atom("sess_ended")>;
 using idle_check_atom = caf::atom_constant<caf::atom("idle_check")>;
 using save_atom = caf::atom_constant<caf::atom("save")>;
 using find_atom = caf::atom_constant<caf::atom("find")>;
-using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using session_changed_atom = caf::atom_constant<caf::atom("sess_chg")>;
 using claim_atom = caf::atom_constant<caf::atom("claim")>;

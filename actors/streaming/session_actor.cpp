@@ -11,6 +11,7 @@
 #include "actors/analytics/messages.hpp"
 #include "actors/billing/messages.hpp"
 #include "actors/common/errc.hpp"
+#include "actors/common/free_viewing.hpp"
 
 namespace streamify::streaming {
 
@@ -20,10 +21,6 @@ using self_ptr = session_actor::stateful_pointer<session_actor_state>;
 using promise = caf::typed_response_promise<session_view>;
 using grant_promise = caf::typed_response_promise<span_grant>;
 
-bool is(const caf::error& err, errc code) {
-  return err.category() == caf::atom("streamify")
-         && err.code() == static_cast<uint8_t>(code);
-}
 
 int64_t now_ms(self_ptr self) {
   return self->state.peers.clk->now_ms();
@@ -154,7 +151,7 @@ void charge_due(self_ptr self, std::function<void(caf::error)> done) {
       [self, done](caf::error& err) {
         auto& st = self->state;
         st.charging = false;
-        if (is(err, errc::payment_required)) {
+        if (err == errc::payment_required) {
           on_insufficient_funds(st.bill, st.settings.billing);
           done(std::move(err));
           return;
@@ -212,7 +209,7 @@ void start(self_ptr self, promise rp) {
     if (!err) {
       confirm(self);
       rp.deliver(view(self));
-    } else if (is(err, errc::payment_required)) {
+    } else if (err == errc::payment_required) {
       rp.deliver(std::move(err)); // the role forgets the session
       self->quit();
       return;
@@ -251,7 +248,7 @@ void beat(self_ptr self, const heartbeat_request& req, promise rp) {
     else
       save_if_due(self);
     publish(self);
-    if (err && !is(err, errc::payment_required))
+    if (err && err != errc::payment_required)
       rp.deliver(std::move(err));
     else
       rp.deliver(view(self));
@@ -359,7 +356,7 @@ session(self_ptr self, persistence::session_row row, bool resumed,
   st.settings = std::move(settings);
   st.peers = std::move(peers);
   st.bill.state = parse_session_state(row.state).value_or(session_state::active);
-  st.bill.charges = row.price_cents > 0 && row.viewer_id != row.owner_id;
+  st.bill.charges = !is_free(row.price_cents, row.viewer_id, row.owner_id);
   st.bill.duration_ms = row.duration_ms;
   st.bill.minutes_paid = row.minutes_paid;
   st.bill.billed_ms = row.billed_ms;

@@ -81,7 +81,7 @@ session_store_actor::behavior_type session_store_worker(
         bool bad = false;
         auto before = decode_cursor(req.cursor, bad);
         if (bad)
-          return fail(errc::bad_request, "bad_cursor", "cursor is not valid");
+          return fail(errc::bad_request, "invalid_cursor", "cursor is not valid");
         auto rows = self->state.store->by_viewer(req.viewer_id, req.limit + 1,
                                                  before);
         history_page page;

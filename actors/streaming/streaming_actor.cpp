@@ -20,10 +20,6 @@ namespace {
 using self_ptr = streaming_actor::stateful_pointer<streaming_state>;
 using promise = caf::typed_response_promise<session_view>;
 
-bool is(const caf::error& err, errc code) {
-  return err.category() == caf::atom("streamify")
-         && err.code() == static_cast<uint8_t>(code);
-}
 
 caf::error forbidden() {
   return fail(errc::forbidden, "not_your_session",
@@ -76,7 +72,7 @@ void start_session(self_ptr self, const std::string& id,
   self->request(handle, st.settings.session_timeout, start_atom::value)
     .then([done](session_view& v) { done(std::move(v)); },
           [self, id, done](caf::error& err) {
-            if (is(err, errc::payment_required))
+            if (err == errc::payment_required)
               forget(self, id);
             done(std::move(err));
           });
@@ -134,7 +130,7 @@ void find_or_create(self_ptr self, const start_request& req,
         create_session(self, req, video, done);
       },
       [done](caf::error& err) {
-        if (is(err, errc::not_found))
+        if (err == errc::not_found)
           done(fail(errc::not_found, "video_not_found", "no such video"));
         else
           done(fail(errc::unavailable, "catalog_unavailable",
@@ -169,8 +165,8 @@ caf::result<session_view> start(self_ptr self, start_request& req) {
     auto& starts = self->state.keyed_starts;
     if (auto i = starts.find(key); !key.empty() && i != starts.end()) {
       // Unavailability is not an outcome: the same key may try again.
-      if (!out && !is(out.error(), errc::payment_required)
-          && !is(out.error(), errc::not_found))
+      if (!out && out.error() != errc::payment_required
+          && out.error() != errc::not_found)
         starts.erase(i);
       else {
         i->second.done = true;

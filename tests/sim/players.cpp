@@ -150,7 +150,7 @@ void simulation::on_started(uint64_t n, caf::expected<streaming::session_view> v
     p.next_ms = now_ms_ + 10'000;
     return;
   }
-  if (streaming_test::is(v.error(), errc::payment_required)) {
+  if (v.error() == errc::payment_required) {
     ++stats_->behaviors["start_refused"];
     if (healed_ || rng_.chance(50)) {
       p.now = player::phase::done;

@@ -9,6 +9,7 @@
 #include "actors/common/errc.hpp"
 #include "actors/common/message_types.hpp"
 #include "persistence/auth/memory_user_store.hpp"
+#include "tests/unit/request_and_run.hpp"
 
 using namespace streamify;
 using namespace streamify::auth;
@@ -45,12 +46,8 @@ struct fixture : test_coordinator_fixture<test_config> {
 
   template <class T, class... Ts>
   caf::expected<T> call(Ts&&... xs) {
-    auto pending = self->request(role, caf::infinite, std::forward<Ts>(xs)...);
-    run();
-    caf::expected<T> out = caf::error{};
-    pending.receive([&](T& x) { out = std::move(x); },
-                    [&](caf::error& err) { out = std::move(err); });
-    return out;
+    return streamify::test::request_and_run<T>(self, role, [this] { run(); },
+                                               std::forward<Ts>(xs)...);
   }
 
   auth_result sign_up(const std::string& email, const std::string& role_name

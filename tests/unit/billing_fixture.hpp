@@ -13,6 +13,7 @@
 #include "actors/common/clock.hpp"
 #include "actors/common/message_types.hpp"
 #include "persistence/billing/memory_ledger_store.hpp"
+#include "tests/unit/request_and_run.hpp"
 
 namespace streamify::billing_test {
 
@@ -45,12 +46,8 @@ struct billing_fixture : test_coordinator_fixture<test_config> {
   // Sends one request to `to` and runs everything except timers.
   template <class T, class Handle, class... Ts>
   caf::expected<T> call_to(const Handle& to, Ts&&... xs) {
-    auto pending = self->request(to, caf::infinite, std::forward<Ts>(xs)...);
-    sched.run();
-    caf::expected<T> out = caf::error{};
-    pending.receive([&](T& x) { out = std::move(x); },
-                    [&](caf::error& err) { out = std::move(err); });
-    return out;
+    return streamify::test::request_and_run<T>(self, to, [this] { sched.run(); },
+                                               std::forward<Ts>(xs)...);
   }
 };
 

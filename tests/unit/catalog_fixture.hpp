@@ -20,6 +20,7 @@
 #include "actors/common/errc.hpp"
 #include "actors/common/message_types.hpp"
 #include "persistence/catalog/memory_video_store.hpp"
+#include "tests/unit/request_and_run.hpp"
 
 namespace streamify::catalog_test {
 
@@ -131,12 +132,8 @@ struct fixture : test_coordinator_fixture<test_config> {
 
   template <class T, class... Ts>
   caf::expected<T> call(Ts&&... xs) {
-    auto pending = self->request(role, caf::infinite, std::forward<Ts>(xs)...);
-    run();
-    caf::expected<T> out = caf::error{};
-    pending.receive([&](T& x) { out = std::move(x); },
-                    [&](caf::error& err) { out = std::move(err); });
-    return out;
+    return streamify::test::request_and_run<T>(self, role, [this] { run(); },
+                                               std::forward<Ts>(xs)...);
   }
 
   new_video upload(const std::string& owner, const std::string& title,
@@ -181,9 +178,5 @@ struct fixture : test_coordinator_fixture<test_config> {
   }
 };
 
-inline bool is(const caf::error& err, errc code) {
-  return err.category() == caf::atom("streamify")
-         && err.code() == static_cast<uint8_t>(code);
-}
 
 } // namespace streamify::catalog_test

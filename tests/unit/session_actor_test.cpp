@@ -92,7 +92,7 @@ CAF_TEST(a lost wallet reply answers 503 and the retry charges once) {
   sched.run();
   wait_ms(5'000); // the session's wallet timeout
   pending.receive([](session_view&) { CAF_FAIL("expected an error"); },
-                  [](caf::error& err) { CAF_CHECK(is(err, errc::unavailable)); });
+                  [](caf::error& err) { CAF_CHECK(err == errc::unavailable); });
   CAF_CHECK_EQUAL(charges_of(s.id), 2); // committed, reply lost
   wait_ms(5'000);
   auto retried = beat(s, 70, true);
@@ -113,7 +113,7 @@ CAF_TEST(a lost reply for minute 0 is retried with the same session and key) {
   sched.run();
   wait_ms(3'000); // the role's wait for the session
   pending.receive([](session_view&) { CAF_FAIL("expected an error"); },
-                  [](caf::error& err) { CAF_CHECK(is(err, errc::unavailable)); });
+                  [](caf::error& err) { CAF_CHECK(err == errc::unavailable); });
   CAF_CHECK(store->live().empty());
   auto retried = started("ann", "paid");
   CAF_CHECK_EQUAL(retried.minutes_paid, 1);

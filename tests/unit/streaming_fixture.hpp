@@ -16,6 +16,7 @@
 #include "actors/streaming/session_store_worker.hpp"
 #include "actors/streaming/streaming_actor.hpp"
 #include "persistence/streaming/memory_session_store.hpp"
+#include "tests/unit/request_and_run.hpp"
 
 namespace streamify::streaming_test {
 
@@ -154,12 +155,8 @@ struct fixture : test_coordinator_fixture<test_config> {
 
   template <class T, class... Ts>
   caf::expected<T> call(Ts&&... xs) {
-    auto pending = self->request(role, caf::infinite, std::forward<Ts>(xs)...);
-    sched.run();
-    caf::expected<T> out = caf::error{};
-    pending.receive([&](T& x) { out = std::move(x); },
-                    [&](caf::error& err) { out = std::move(err); });
-    return out;
+    return streamify::test::request_and_run<T>(self, role, [this] { sched.run(); },
+                                               std::forward<Ts>(xs)...);
   }
 
   caf::expected<session_view> start(const std::string& viewer,
@@ -223,9 +220,5 @@ struct fixture : test_coordinator_fixture<test_config> {
   }
 };
 
-inline bool is(const caf::error& err, errc code) {
-  return err.category() == caf::atom("streamify")
-         && err.code() == static_cast<uint8_t>(code);
-}
 
 } // namespace streamify::streaming_test
