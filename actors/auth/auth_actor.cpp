@@ -9,6 +9,7 @@
 #include "actors/auth/validation.hpp"
 #include "actors/common/errc.hpp"
 #include "actors/common/ids.hpp"
+#include "actors/common/status_probe.hpp"
 
 namespace streamify::auth {
 
@@ -20,46 +21,18 @@ caf::error invalid(std::string machine, std::string message) {
   return fail(errc::invalid, std::move(machine), std::move(message));
 }
 
-void dispatch(self_ptr self) {
-  auto& st = self->state;
-  while (!st.idle.empty() && !st.queue.empty()) {
-    auto worker = st.idle.back();
-    st.idle.pop_back();
-    auto job = std::move(st.queue.front());
-    st.queue.pop_front();
-    job(worker);
-  }
-}
-
 // Queues one worker request; `done` turns the worker's answer into ours.
 template <class Out, class In, class... Ts>
 caf::result<Out> enqueue(self_ptr self, std::function<Out(In&)> done,
                          Ts... xs) {
   auto& st = self->state;
-  if (st.queue.size() >= st.settings.queue_limit) {
+  if (st.pool.full()) {
     ++st.rejected_overloaded;
     return fail(errc::overloaded, "auth_overloaded",
                 "too many sign-ins at once, try again shortly");
   }
-  auto rp = self->make_response_promise<Out>();
-  st.queue.emplace_back([self, rp, done, xs...](const auth_worker_actor& w) {
-    auto release = [self, w] {
-      self->state.idle.push_back(w);
-      dispatch(self);
-    };
-    self->request(w, self->state.settings.worker_timeout, xs...)
-      .then(
-        [rp, done, release](In& answer) mutable {
-          rp.deliver(done(answer));
-          release();
-        },
-        [rp, release](caf::error& err) mutable {
-          rp.deliver(std::move(err));
-          release();
-        });
-  });
-  dispatch(self);
-  return rp;
+  return ask_worker<Out>(self, st.pool, st.settings.worker_timeout, done,
+                         xs...);
 }
 
 void remember(self_ptr self, const user_info& user) {
@@ -107,10 +80,10 @@ auth_role(self_ptr self, std::vector<auth_worker_actor> workers,
           auth_settings settings, std::shared_ptr<const password_hasher> hasher,
           std::shared_ptr<const clock> clk) {
   auto& st = self->state;
-  st.workers = workers;
-  st.idle = std::move(workers);
-  for (auto& w : st.workers)
+  for (auto& w : workers)
     self->link_to(w); // the workers end with the role
+  st.pool = worker_pool<auth_worker_actor>{std::move(workers),
+                                           settings.queue_limit};
   st.settings = std::move(settings);
   st.hasher = std::move(hasher);
   st.clk = std::move(clk);
@@ -178,32 +151,21 @@ auth_role(self_ptr self, std::vector<auth_worker_actor> workers,
       auto& st = self->state;
       role_status status{"auth", false, "", {}};
       status.gauges = {
-        {"queue_length", static_cast<int64_t>(st.queue.size())},
-        {"workers", static_cast<int64_t>(st.workers.size())},
-        {"busy_workers",
-         static_cast<int64_t>(st.workers.size() - st.idle.size())},
+        {"queue_length", st.pool.queued()},
+        {"workers", static_cast<int64_t>(st.pool.workers().size())},
+        {"busy_workers", st.pool.busy()},
         {"password_verifications_total",
          static_cast<int64_t>(st.hasher->verifications())},
         {"rejected_overloaded_total", st.rejected_overloaded},
         {"rejected_throttled_total", st.rejected_throttled},
         {"cached_users", static_cast<int64_t>(st.cache.size())},
       };
-      if (st.workers.empty()) {
+      if (st.pool.empty()) {
         status.detail = "no workers";
         return status;
       }
-      auto rp = self->make_response_promise<role_status>();
-      self->request(st.workers.front(), std::chrono::seconds(2), ping_atom::value)
-        .then(
-          [rp, status](bool) mutable {
-            status.ready = true;
-            rp.deliver(status);
-          },
-          [rp, status](caf::error& err) mutable {
-            status.detail = "database unreachable";
-            rp.deliver(status);
-          });
-      return rp;
+      return status_after_ping(self, st.pool.workers().front(),
+                               ping_atom::value, std::move(status));
     },
   };
 }

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +13,7 @@
 #include "actors/auth/messages.hpp"
 #include "actors/auth/password_hasher.hpp"
 #include "actors/common/clock.hpp"
+#include "actors/common/worker_pool.hpp"
 
 namespace streamify::auth {
 
@@ -32,14 +32,11 @@ struct auth_state {
     int64_t window_start_s = 0;
     int64_t count = 0;
   };
-  using job = std::function<void(const auth_worker_actor&)>;
 
   auth_settings settings;
   std::shared_ptr<const password_hasher> hasher;
   std::shared_ptr<const clock> clk;
-  std::vector<auth_worker_actor> workers;
-  std::vector<auth_worker_actor> idle;
-  std::deque<job> queue;
+  worker_pool<auth_worker_actor> pool;
   std::unordered_map<std::string, user_info> cache;
   std::unordered_map<std::string, attempts> logins;
   int64_t rejected_overloaded = 0;

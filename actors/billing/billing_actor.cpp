@@ -339,11 +339,7 @@ billing_role(self_ptr self, std::vector<ledger_writer_actor> writers,
         self->request(w, timeout, stats_atom::value)
           .then(
             [c](gauge_map& g) {
-              for (const auto& [k, v] : g) {
-                auto& x = c->status.gauges[k];
-                bool is_max = k.size() > 4 && k.compare(k.size() - 4, 4, "_max") == 0;
-                x = is_max ? std::max(x, v) : x + v;
-              }
+              merge_gauges(c->status.gauges, g, writer_gauges);
               c->done();
             },
             [c](caf::error&) { c->done(); });

@@ -14,6 +14,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/billing/messages.hpp"
+#include "actors/common/gauges.hpp"
 #include "persistence/billing/ledger_store.hpp"
 
 namespace streamify::persistence {
@@ -98,7 +99,6 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
 using forwarded_atom = caf::atom_constant<caf::atom("forwarded")>;
 
-using gauge_map = std::map<std::string, int64_t>;
 
 // The ledger writer: owns one connection and commits the movements of many
 // wallets in batches (group commit), answering each only after its commit.

@@ -21,12 +21,12 @@ constexpr const char* ledger_db = "the ledger";
 
 void count(ledger_writer_state& st, uint8_t status) {
   switch (status) {
-    case persistence::status_applied: ++st.applied; break;
-    case persistence::status_replayed: ++st.replayed; break;
-    case persistence::status_insufficient: ++st.insufficient; break;
-    case persistence::status_conflict: ++st.conflicts; break;
-    case persistence::status_stale_owner: ++st.stale; break;
-    default: ++st.failed; break;
+    case persistence::status_applied: ++st.counters.applied; break;
+    case persistence::status_replayed: ++st.counters.replayed; break;
+    case persistence::status_insufficient: ++st.counters.insufficient; break;
+    case persistence::status_conflict: ++st.counters.conflicts; break;
+    case persistence::status_stale_owner: ++st.counters.stale; break;
+    default: ++st.counters.failed; break;
   }
 }
 
@@ -45,7 +45,7 @@ void flush_claims(writer_ptr self) {
   for (const auto& id : ids)
     if (index.emplace(id, unique.size()).second)
       unique.push_back(id);
-  st.claims_total += static_cast<int64_t>(ids.size());
+  st.counters.claims_total += static_cast<int64_t>(ids.size());
   try {
     auto claimed = st.store->claim_many(unique);
     for (size_t i = 0; i < ids.size(); ++i)
@@ -80,11 +80,11 @@ void flush(writer_ptr self) {
               std::chrono::steady_clock::now() - start)
               .count();
   auto n = static_cast<int64_t>(batch.size());
-  ++st.batches;
-  st.batch_items += n;
-  st.batch_max_seen = std::max(st.batch_max_seen, n);
-  st.commit_us_total += us;
-  st.commit_us_max = std::max<int64_t>(st.commit_us_max, us);
+  ++st.counters.batches;
+  st.counters.batch_items += n;
+  st.counters.batch_max_seen = std::max(st.counters.batch_max_seen, n);
+  st.counters.commit_us_total += us;
+  st.counters.commit_us_max = std::max<int64_t>(st.counters.commit_us_max, us);
   for (size_t i = 0; i < batch.size(); ++i) {
     count(st, outcomes[i].status);
     promises[i].deliver(std::move(outcomes[i]));
@@ -143,7 +143,7 @@ ledger_writer(writer_ptr self, std::shared_ptr<persistence::ledger_store> store,
     [self](refund_atom, const persistence::refund_command& cmd)
       -> caf::result<persistence::refund_outcome> {
       flush(self);
-      ++self->state.refunds;
+      ++self->state.counters.refunds;
       return guarded<persistence::refund_outcome>(ledger_db,
         [&]() -> caf::result<persistence::refund_outcome> {
           return self->state.store->refund(cmd);
@@ -151,22 +151,8 @@ ledger_writer(writer_ptr self, std::shared_ptr<persistence::ledger_store> store,
     },
     [self](stats_atom) -> gauge_map {
       auto& st = self->state;
-      return {
-        {"ledger_queue_depth", static_cast<int64_t>(st.batch.size())},
-        {"ledger_batches_total", st.batches},
-        {"ledger_batch_items_total", st.batch_items},
-        {"ledger_batch_size_max", st.batch_max_seen},
-        {"ledger_commit_us_total", st.commit_us_total},
-        {"ledger_commit_us_max", st.commit_us_max},
-        {"movements_applied_total", st.applied},
-        {"movements_replayed_total", st.replayed},
-        {"movements_insufficient_total", st.insufficient},
-        {"movements_conflict_total", st.conflicts},
-        {"movements_stale_owner_total", st.stale},
-        {"movements_failed_total", st.failed},
-        {"wallet_claims_total", st.claims_total},
-        {"refund_requests_total", st.refunds},
-      };
+      st.counters.queue_depth = static_cast<int64_t>(st.batch.size());
+      return to_gauges(st.counters, writer_gauges);
     },
   };
 }

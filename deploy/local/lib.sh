@@ -107,7 +107,8 @@ streamify_browser_test_deps() (
 )
 
 # ---------------------------------------------------------------------------
-# Libraries the app vendors (frontend/package.json: uPlot for the dashboard charts)
+# Libraries the app vendors (frontend/package.json: uPlot for the dashboard charts,
+# hls.js for the player)
 
 # streamify_frontend_vendor — `npm ci` of frontend/package-lock.json into
 # build/frontend-deps (outside frontend/, which the node serves whole), then the
@@ -117,16 +118,22 @@ streamify_frontend_vendor() (
   local deps=$STREAMIFY_ROOT/build/frontend-deps
   local out=$src/vendor
   local stamp=$out/.package-lock.json
-  [[ -f $stamp && $stamp -nt $src/package-lock.json && -f $out/uPlot.esm.js ]] && return 0
+  [[ -f $stamp && $stamp -nt $src/package-lock.json && -f $out/uPlot.esm.js && -f $out/hls.esm.js ]] && return 0
   if ! command -v npm >/dev/null; then
-    streamify_log "npm is missing: the app's charts need Node.js 20 and npm"
+    streamify_log "npm is missing: the app's charts and player need Node.js 20 and npm"
     return 1
   fi
   mkdir -p "$deps" "$out"
   cp "$src/package.json" "$src/package-lock.json" "$deps/"
   npm ci --prefix "$deps" --no-audit --no-fund --loglevel=error
-  cp "$deps/node_modules/uplot/dist/uPlot.esm.js" "$deps/node_modules/uplot/dist/uPlot.min.css" \
-    "$deps/node_modules/uplot/LICENSE" "$out/"
+  local modules=$deps/node_modules
+  cp "$modules/uplot/dist/uPlot.esm.js" "$modules/uplot/dist/uPlot.min.css" "$out/"
+  cp "$modules/uplot/LICENSE" "$out/LICENSE.uPlot"
+  # hls.js's light ES module build (no subtitles, alternate audio or DRM), as .js
+  # so it is served as JavaScript; its sourceMappingURL comment would name a file
+  # that is not copied.
+  sed '/^\/\/# sourceMappingURL=/d' "$modules/hls.js/dist/hls.light.min.mjs" > "$out/hls.esm.js"
+  cp "$modules/hls.js/LICENSE" "$out/LICENSE.hls.js"
   cp "$src/package-lock.json" "$stamp"
 )
 

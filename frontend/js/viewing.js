@@ -4,9 +4,10 @@ import { api } from './api.js';
 
 const MAX_RELOADS_PER_MINUTE = 4;
 
-export function startViewing(video, initial, { startAt = 0, onState, onProblem, onPlayBlocked, onFatal }) {
+// feed: session_feed.js. media: media.js, loaded here and again after a stream error.
+export function startViewing(video, feed, media, { startAt = 0, onState, onProblem, onPlayBlocked, onFatal }) {
+  const initial = feed.get();
   let session = initial;
-  let streamUrl = initial.stream_url;
   let seq = 0;
   let timer = null;
   let inFlight = null;
@@ -28,8 +29,8 @@ export function startViewing(video, initial, { startAt = 0, onState, onProblem, 
 
   function apply(next) {
     const changed = next.state !== session.state;
-    session = next;
-    if (next.stream_url) streamUrl = next.stream_url;
+    session = { ...session, ...next };
+    feed.set(session);
     if (next.state !== 'active' && !video.paused) video.pause();
     if (next.state === 'ended') {
       clearTimeout(timer);
@@ -84,6 +85,16 @@ export function startViewing(video, initial, { startAt = 0, onState, onProblem, 
     });
   }
 
+  // Loads the media at `at` (or where it stands); plays once it can when asked to.
+  function load(at, play) {
+    video.addEventListener('loadedmetadata', () => {
+      const target = Math.min(at, Math.max(0, (video.duration || at) - 1));
+      if (target > 0 && Math.abs(video.currentTime - target) > 1) video.currentTime = target;
+      if (play) tryPlay();
+    }, { once: true });
+    media.load(at);
+  }
+
   // Loads the current stream URL at the last position (after a stream error or an expired token).
   function reload(play) {
     const now = Date.now();
@@ -93,12 +104,7 @@ export function startViewing(video, initial, { startAt = 0, onState, onProblem, 
       return;
     }
     reloads.push(now);
-    const at = lastPosition;
-    video.addEventListener('loadedmetadata', () => {
-      if (at > 0) video.currentTime = at;
-      if (play) tryPlay();
-    }, { once: true });
-    video.src = streamUrl;
+    load(lastPosition, play);
   }
 
   const onPlayerEvent = () => {
@@ -113,6 +119,7 @@ export function startViewing(video, initial, { startAt = 0, onState, onProblem, 
     if (video.readyState > 0 && !video.seeking) lastPosition = video.currentTime;
   };
   // The stream answers 402 while payment is required and 410 once ended; a heartbeat tells which.
+  // (Under hls.js a segment's 402 never gets here: hls_loading.js waits for the next paid minute.)
   const onMediaError = () => {
     if (!live()) return;
     beat().then((s) => {
@@ -129,6 +136,7 @@ export function startViewing(video, initial, { startAt = 0, onState, onProblem, 
     video.addEventListener('error', onMediaError);
     document.addEventListener('visibilitychange', onVisibility);
     window.addEventListener('pagehide', onPageHide);
+    media.onFailure(onMediaError);
   }
 
   function detach() {
@@ -137,6 +145,9 @@ export function startViewing(video, initial, { startAt = 0, onState, onProblem, 
     video.removeEventListener('error', onMediaError);
     document.removeEventListener('visibilitychange', onVisibility);
     window.removeEventListener('pagehide', onPageHide);
+    media.onFailure(() => {});
+    media.destroy();
+    feed.close();
   }
 
   function stop() {
@@ -153,11 +164,7 @@ export function startViewing(video, initial, { startAt = 0, onState, onProblem, 
   attach();
   onState(session, true);
   if (session.state !== 'ended') {
-    video.addEventListener('loadedmetadata', () => {
-      if (startAt > 0) video.currentTime = Math.min(startAt, Math.max(0, (video.duration || startAt) - 1));
-      tryPlay();
-    }, { once: true });
-    video.src = streamUrl;
+    load(startAt, true);
     schedule();
   }
 

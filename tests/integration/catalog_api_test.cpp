@@ -309,7 +309,7 @@ CAF_TEST(pagination stays stable while videos are added) {
   }
 }
 
-CAF_TEST(a restarted catalog probes videos left processing) {
+CAF_TEST(a restarted catalog redoes videos left processing and ladders old ones) {
   auto& env = catalog();
   env.node();
   auto id = tag("r");
@@ -325,15 +325,34 @@ CAF_TEST(a restarted catalog probes videos left processing) {
                     + id + "', 'someone', 'Someone', 'Left behind', 'general',"
                            " 0, 'processing', '"
                     + file + "', 'video/webm', 1, 1) RETURNING id");
+  // Ready from before transcoding existed: it gets a ladder, staying ready.
+  auto old = tag("o");
+  {
+    std::ofstream out{env.videos_dir() + "/" + old + ".webm", std::ios::binary};
+    out << sample_video("webm");
+  }
+  insert_ready(old, "Made ready without a ladder", 0, "general", 0, 0);
+  env.dbs().query("video", "UPDATE videos SET file_name = '" + old
+                             + ".webm' WHERE id = '" + old + "' RETURNING 1");
   test_node second{env.dbs(), {"--storage.data-dir=" + env.data_dir}};
+  auto ask = [&](const std::string& what, const std::string& of) {
+    return env.dbs().query("video", "SELECT " + what + " FROM videos WHERE id = '"
+                                      + of + "'");
+  };
   std::string status;
-  for (int i = 0; i < 100 && status != "ready"; ++i) {
+  for (int i = 0; i < 300 && status != "ready"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    status = env.dbs().query("video", "SELECT status FROM videos WHERE id = '"
-                                        + id + "'");
+    status = ask("status", id);
   }
   CAF_CHECK_EQUAL(status, "ready");
-  CAF_CHECK_EQUAL(env.dbs().query("video", "SELECT duration_ms FROM videos"
-                                           " WHERE id = '" + id + "'"),
-                  "3000");
+  CAF_CHECK_EQUAL(ask("duration_ms", id), "3000");
+  std::string ladder;
+  for (int i = 0; i < 300 && ladder.empty(); ++i) {
+    ladder = ask("coalesce(renditions->0->>'name', '')", old);
+    if (ladder.empty())
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CAF_CHECK_EQUAL(ladder, "240p");
+  CAF_CHECK_EQUAL(ask("status", old), "ready");
+  CAF_CHECK(std::ifstream{env.videos_dir() + "/hls/" + old + "/master.m3u8"}.good());
 }

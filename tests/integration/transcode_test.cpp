@@ -202,8 +202,8 @@ CAF_TEST(a node stopped while transcoding finishes the video after restarting) {
   auto data_dir = catalog().data_dir + "/restart";
   test_node node{dbs, {"--storage.data-dir=" + data_dir, "--http.rate-limit=0"}};
   auto& source = generated_media(
-    "long-360p.mp4", "-f lavfi -i testsrc=duration=40:size=640x360:rate=25 -f "
-                     "lavfi -i sine=duration=40 -c:v libx264 -preset ultrafast "
+    "long-360p.mp4", "-f lavfi -i testsrc=duration=30:size=640x360:rate=25 -f "
+                     "lavfi -i sine=duration=30 -c:v libx264 -preset ultrafast "
                      "-pix_fmt yuv420p -c:a aac -shortest");
   auto owner = sign_up(node, "creator");
   auto r = upload_to(node, token_of(owner), video_form("Interrupted", source));
@@ -224,7 +224,7 @@ CAF_TEST(a node stopped while transcoding finishes the video after restarting) {
   node.restart();
   auto done = wait_processed(node, id, token_of(owner));
   CAF_REQUIRE_EQUAL(done["status"], "ready");
-  check_ladder(done, data_dir, 40.0);
+  check_ladder(done, data_dir, 30.0);
   std::error_code ignored;
   fs::remove_all(data_dir, ignored);
 }

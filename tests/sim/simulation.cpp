@@ -161,7 +161,7 @@ sim_stats simulation::run() {
   }
   for (auto end = now_ms_ + drain_ms; now_ms_ < end && !failed(); tick(tick_ms))
     retry_deposits();
-  stats_->replays = deref<writer_impl>(writer_).state.replayed;
+  stats_->replays = deref<writer_impl>(writer_).state.counters.replayed;
   stats_->wallets = deref<router_impl>(router_).state.wallets_spawned;
   if (!failed())
     check_final();

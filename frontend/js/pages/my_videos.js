@@ -2,6 +2,7 @@ import { h, clear, messageBox, formatDuration } from '../dom.js';
 import { api, query } from '../api.js';
 import { formatCents } from '../money.js';
 import { videoFields } from '../video_fields.js';
+import { processingProgress, renditionsText } from '../video_status.js';
 
 const STATUS_LABEL = { processing: 'Processing', ready: 'Ready', failed: 'Failed' };
 const POLL_MS = 2000;
@@ -28,7 +29,10 @@ function videoRow(video, msg, onRemoved) {
     const body = h('div', { class: 'my-video-info' },
       h('h2', { class: 'video-title' }, v.status === 'ready' ? h('a', { href: `#/watch/${v.id}` }, v.title) : v.title),
       facts,
+      v.status === 'processing' ? processingProgress(v) : null,
       v.status === 'failed' ? h('p', { class: 'failure', role: 'note' }, v.failure_reason || 'Processing failed.') : null,
+      v.status === 'ready' && v.renditions?.length
+        ? h('p', { class: 'renditions' }, h('span', { class: 'visually-hidden' }, 'Qualities: '), renditionsText(v)) : null,
       actions);
     clear(row).append(h('div', { class: 'thumb-box' }, thumbnail(v)), body);
     row.dataset.status = v.status;
@@ -80,7 +84,14 @@ function videoRow(video, msg, onRemoved) {
   }
 
   render(video);
-  row.refresh = render;
+  // A newer reading of the video: the bar moves in place; a new status redraws the row unless a form is open.
+  row.update = (v) => {
+    if (v.status === 'processing' && row.dataset.status === 'processing') {
+      row.querySelector('.processing-state')?.replaceWith(processingProgress(v));
+    } else if (!row.querySelector('form, .confirm')) {
+      render(v);
+    }
+  };
   return row;
 }
 
@@ -93,6 +104,29 @@ export function myVideosPage(view) {
   let cursor = null;
   const updateEmpty = () => { empty.hidden = list.children.length > 0; };
 
+  // While a row is processing, the list is read again every POLL_MS (its newest
+  // videos: those are the ones processing) and the rows follow it.
+  let pollTimer = null;
+  let closed = false;
+  const processingRows = () => list.querySelectorAll('.my-video[data-status="processing"]');
+  function pollSoon() {
+    clearTimeout(pollTimer);
+    if (!closed && processingRows().length) pollTimer = setTimeout(poll, POLL_MS);
+  }
+  async function poll() {
+    try {
+      const page = await api('GET', `/api/creator/videos${query({ limit: 100 })}`);
+      const latest = new Map((page.items || []).map((v) => [v.id, v]));
+      for (const row of processingRows()) {
+        const v = latest.get(row.dataset.id);
+        if (v) row.update(v);
+      }
+    } catch {
+      // A failed reading is retried with the next one.
+    }
+    pollSoon();
+  }
+
   async function load(reset) {
     more.disabled = true;
     try {
@@ -102,6 +136,7 @@ export function myVideosPage(view) {
       cursor = page.next_cursor || null;
       more.hidden = !cursor;
       updateEmpty();
+      pollSoon();
     } catch (err) {
       msg.set('error', `Your videos could not be loaded. ${err.message}`);
     } finally {
@@ -110,22 +145,12 @@ export function myVideosPage(view) {
   }
   more.addEventListener('click', () => load(false));
 
-  // Rows still processing are read again until they are ready or failed (an open edit form is left alone).
-  const poll = setInterval(async () => {
-    for (const row of list.querySelectorAll('.my-video[data-status="processing"]')) {
-      if (row.querySelector('form, .confirm')) continue;
-      try {
-        const v = await api('GET', `/api/videos/${row.dataset.id}`);
-        if (v.status !== 'processing' && row.isConnected) row.refresh(v);
-      } catch (err) {
-        if (err.status === 404) row.remove();
-      }
-    }
-  }, POLL_MS);
-
   view.append(h('h1', {}, 'My videos'),
     h('p', { class: 'lead' }, h('a', { href: '#/upload' }, 'Upload a video'), ' · ', h('a', { href: '#/dashboard' }, 'Dashboard')),
     msg.el, list, empty, h('div', { class: 'more' }, more));
   load(true);
-  return () => clearInterval(poll);
+  return () => {
+    closed = true;
+    clearTimeout(pollTimer);
+  };
 }

@@ -2,6 +2,7 @@ import { h, messageBox } from '../dom.js';
 import { api } from '../api.js';
 import { videoFields } from '../video_fields.js';
 import { uploadVideo } from '../upload.js';
+import { processingProgress, renditionsText } from '../video_status.js';
 
 const POLL_MS = 1000;
 
@@ -95,6 +96,7 @@ export function uploadPage(view) {
     if (video.status === 'ready') {
       processing.replaceChildren(h('h2', {}, 'Ready'),
         h('p', { class: 'video-state state-ready' }, `“${video.title}” is ready and in the catalog.`),
+        video.renditions?.length ? h('p', { class: 'renditions' }, `Qualities: ${renditionsText(video)}`) : null,
         h('p', {}, h('a', { href: `#/watch/${video.id}` }, 'Watch it'), ' · ', link));
     } else if (video.status === 'failed') {
       processing.replaceChildren(h('h2', {}, 'Processing failed'),
@@ -102,7 +104,8 @@ export function uploadPage(view) {
         h('p', {}, link));
     } else {
       processing.replaceChildren(h('h2', {}, 'Processing'),
-        h('p', { class: 'video-state state-processing' }, `“${video.title}” is being processed…`));
+        h('p', { class: 'video-state state-processing' }, `“${video.title}” is being processed…`),
+        processingProgress(video));
     }
   }
 

@@ -4,6 +4,9 @@ import { formatCents } from '../money.js';
 import { go } from '../router.js';
 import { topUpDialog, closeTopUpDialog, isTopUpOpen } from '../deposit.js';
 import { startViewing } from '../viewing.js';
+import { sessionFeed } from '../session_feed.js';
+import { openMedia, loadHls } from '../media.js';
+import { playerControls } from '../player_controls.js';
 
 const END_TEXT = {
   viewer: 'You ended this viewing session.',
@@ -33,11 +36,12 @@ export async function watchPage(view, { parts, params }) {
     minutes.nodes, charged.nodes, balance.nodes, price.nodes);
   const actions = h('div', { class: 'player-actions' });
   const playerWrap = h('div', { class: 'player-wrap' }, videoEl);
+  const playerBar = h('div', { class: 'player-bar' });
   const tickerCard = h('section', { class: 'card ticker-card', 'aria-labelledby': 'ticker-title' },
     h('h2', { id: 'ticker-title', class: 'visually-hidden' }, 'This session'), ticker, stateLine, actions);
   view.append(
     h('p', { class: 'back' }, h('a', { href: '#/catalog' }, '← Back to the catalog')),
-    title, byline, msg.el, playerWrap, tickerCard, description);
+    title, byline, msg.el, playerWrap, playerBar, tickerCard, description);
 
   let details = null;
   try {
@@ -47,6 +51,7 @@ export async function watchPage(view, { parts, params }) {
     byline.textContent = details.owner_display_name ? `by ${details.owner_display_name}` : '';
     description.textContent = details.description || '';
     price.dd.textContent = `${formatCents(details.price_per_minute_cents)} / min`;
+    if (details.renditions?.length) loadHls();
   } catch (err) {
     title.textContent = 'Video unavailable';
     msg.set('error', err.status === 404 ? 'This video does not exist or is not available.' : err.message);
@@ -65,6 +70,7 @@ export async function watchPage(view, { parts, params }) {
   };
 
   let viewing = null;
+  let controls = null;
   let disposed = false;
 
   const offerRestart = (label) => {
@@ -134,11 +140,17 @@ export async function watchPage(view, { parts, params }) {
       }
       return;
     }
+    const feed = sessionFeed(session);
+    const media = await openMedia(videoEl, feed, details?.renditions ?? []);
     if (disposed) {
       api('POST', `/api/sessions/${encodeURIComponent(session.id)}/end`, { keepalive: true }).catch(() => {});
       return;
     }
-    viewing = startViewing(videoEl, session, {
+    controls?.destroy();
+    controls = playerControls(videoEl, media, session.max_playback_rate);
+    playerBar.append(controls.el);
+    playerBar.dataset.media = media.kind;
+    viewing = startViewing(videoEl, feed, media, {
       startAt,
       onState,
       onProblem: (text) => { stateLine.textContent = text; },
@@ -178,6 +190,7 @@ export async function watchPage(view, { parts, params }) {
     window.removeEventListener('pageshow', onPageShow);
     closeTopUpDialog();
     viewing?.stop();
+    controls?.destroy();
     document.title = 'Streamify';
   };
 }
