@@ -44,8 +44,6 @@ public:
   test_node& gateway() { return *gateway_; }
   // The i-th further gateway node (0: "gateway-2").
   test_node& more_gateway(size_t i) { return *more_gateways_.at(i); }
-  // storage.data-dir of every node.
-  const std::string& data_dir() const { return data_dir_; }
   // By role, or billing-N with several billing nodes.
   test_node& node(const std::string& name) { return *nodes_.at(name); }
   const std::vector<std::string>& billing_nodes() const { return billing_; }

@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -33,41 +32,6 @@ std::string tiny_video(int seconds) {
           " -c:a aac -b:a 16k -shortest "
         + path);
   return path;
-}
-
-void make_ladder(const std::string& data_dir, const std::string& video_id,
-                 const std::string& source) {
-  namespace fs = std::filesystem;
-  auto root = data_dir + "/videos/hls";
-  if (fs::exists(root + "/" + video_id + "/master.m3u8"))
-    return; // the catalog made it
-  auto tmp = root + "/" + video_id + ".tmp";
-  fs::create_directories(tmp);
-  struct rung {
-    const char* name;
-    const char* size;
-    int bandwidth;
-  };
-  const rung ladder[] = {{"240p", "64x36", 60'000}, {"360p", "96x54", 90'000}};
-  std::ostringstream master;
-  master << "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n";
-  for (const auto& r : ladder) {
-    auto dir = tmp + "/" + r.name;
-    fs::create_directories(dir);
-    run("ffmpeg -loglevel error -nostdin -y -i " + source
-        + " -c:v libx264 -preset ultrafast -pix_fmt yuv420p -s " + r.size
-        + " -force_key_frames 'expr:gte(t,n_forced*4)' -sc_threshold 0"
-          " -c:a aac -b:a 16k -f hls -hls_time 4 -hls_playlist_type vod"
-          " -hls_segment_type fmp4 -hls_fmp4_init_filename init.mp4"
-          " -hls_segment_filename "
-        + dir + "/seg_%05d.m4s " + dir + "/index.m3u8");
-    master << "#EXT-X-STREAM-INF:BANDWIDTH=" << r.bandwidth
-           << ",RESOLUTION=" << r.size << "\n"
-           << r.name << "/index.m3u8\n";
-  }
-  std::ofstream{tmp + "/master.m3u8"} << master.str();
-  fs::remove_all(root + "/" + video_id);
-  fs::rename(tmp, root + "/" + video_id);
 }
 
 std::vector<hls_segment> segments_of(const std::string& playlist) {

@@ -6,20 +6,14 @@
 
 #include "tests/integration/session_support.hpp"
 
-// Helpers of the HLS delivery tests: tiny videos and their HLS ladders made
-// by ffmpeg in the layout the catalog writes (docs/api.md "Playback (HLS)"),
-// and a client that reads playlists and fetches segments.
+// Helpers of the HLS delivery tests: small videos whose uploads the catalog
+// turns into HLS ladders, and a client that reads playlists and fetches
+// segments.
 namespace streamify::test {
 
-// A `seconds` long H.264 + AAC MP4, 640x360 at 2 fps (cheap to encode, tall
-// enough that the catalog's ladder has 240p and 360p); its path.
+// A `seconds` long H.264 + AAC MP4, 640x360 at 2 fps (so its ladder has the
+// 240p and 360p renditions and encodes quickly); its path.
 std::string tiny_video(int seconds);
-
-// Writes the ladder of `source` (renditions 240p and 360p, 4 s fMP4
-// segments) to <data_dir>/videos/hls/<video_id>/, renamed into place whole;
-// nothing when the catalog has made a ladder there already.
-void make_ladder(const std::string& data_dir, const std::string& video_id,
-                 const std::string& source);
 
 struct hls_segment {
   std::string uri;

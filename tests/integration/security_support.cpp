@@ -10,7 +10,6 @@
 
 #include "actors/auth/jwt.hpp"
 #include "tests/integration/billing_support.hpp"
-#include "tests/integration/hls_support.hpp"
 #include "tests/integration/session_support.hpp"
 
 namespace streamify::test {
@@ -78,7 +77,6 @@ security_cast& cast() {
   deposit(node, c.admin.token, 5'000);
   c.video = upload(node, c.creator.token, 25);
   c.victim = upload(node, c.creator.token, 25);
-  make_ladder(c.data_dir, c.video, sample_video());
   auto s = node.post("/api/sessions", {{"video_id", c.video}}, c.viewer.token,
                      {{"Idempotency-Key", key()}});
   if (s.status != 201)

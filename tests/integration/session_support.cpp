@@ -98,7 +98,7 @@ std::string command_output(const std::string& command) {
 
 // Uploads the sample video at this price and waits until it is ready.
 std::string upload(test_node& node, const std::string& token, int64_t price,
-                   const std::string& file) {
+                   const std::string& file, std::chrono::seconds limit) {
   std::ifstream in{file, std::ios::binary};
   std::string bytes{std::istreambuf_iterator<char>(in), {}};
   std::string b = "streamify-boundary-42";
@@ -118,13 +118,14 @@ std::string upload(test_node& node, const std::string& token, int64_t price,
                      {{"Authorization", "Bearer " + token}});
   CAF_REQUIRE_EQUAL(r.status, 201);
   auto id = r.body["id"].get<std::string>();
-  // Transcoding runs at nice 19: on a busy machine it waits for the cores;
-  // only a hang takes this long.
-  for (int i = 0; i < 1200; ++i) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
     auto v = node.get("/api/videos/" + id, token);
     if (v.body["status"] == "ready")
       return id;
-    CAF_REQUIRE_NOT_EQUAL(v.body["status"], "failed");
+    if (v.body["status"] == "failed")
+      CAF_FAIL("video " << id << " failed: "
+                        << v.body.value("failure_reason", std::string{}));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   CAF_FAIL("video " << id << " never became ready");

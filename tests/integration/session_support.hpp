@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,9 +26,10 @@ const std::string& large_video();
 // What a shell command prints on stdout, without the final newline.
 std::string command_output(const std::string& command);
 // Uploads a video file (the sample by default) at this price and waits until
-// it is ready.
+// it is ready (its ladder made), at most `limit`.
 std::string upload(test_node& node, const std::string& token, int64_t price,
-                   const std::string& file = sample_video());
+                   const std::string& file = sample_video(),
+                   std::chrono::seconds limit = std::chrono::seconds(30));
 // A viewer with `cents` deposited, in a live session of `video_id`.
 struct watching {
   std::string viewer; // token
