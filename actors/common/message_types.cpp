@@ -114,7 +114,7 @@ void add_message_types(caf::actor_system_config& cfg) {
     "streamify::persistence::platform_report");
   cfg.add_message_type<analytics::relayed_activity>(
     "streamify::analytics::relayed_activity");
-  // The operator's inspector (issue 13).
+  // The operator's inspector.
   cfg.add_message_type<actor_sample>("streamify::actor_sample");
   cfg.add_message_type<persistence::reconcile_report>(
     "streamify::persistence::reconcile_report");

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-// The billing arithmetic of one viewing session (issue 5), free of actors so
+// The billing arithmetic of one viewing session, free of actors so
 // every rule is unit-tested on its own. Times are milliseconds.
 namespace streamify::streaming {
 

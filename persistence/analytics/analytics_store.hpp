@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-// What the analytics role keeps (issue 8): money from the billing outbox,
+// What the analytics role keeps: money from the billing outbox,
 // activity reported by the other roles, and the reports read from them.
 // Days are UTC days since 1970-01-01.
 namespace streamify::persistence {

@@ -1,4 +1,4 @@
-// The invariants of issue 16, checked after every step (message) that can
+// The money invariants, checked after every step (message) that can
 // change them and, once everything is quiet, on the end state.
 #include "tests/sim/simulation.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// One seeded run of the streaming and billing roles under faults (issue 16):
+// One seeded run of the streaming and billing roles under faults:
 // the real session, wallet, router and ledger writer actors on CAF's test
 // coordinator (one thread, simulated time), in-memory stores, a faulty link
 // between the sessions and billing, wallets killed at random points (also

@@ -3,7 +3,7 @@
 -- per account and always equal the sum of the account's entries.
 --
 -- No foreign keys between the ledger tables: their per-row checks cost more
--- than half of a batch's time (issue 7). The single writer path inserts
+-- than half of a batch's time. The single writer path inserts
 -- transactions, entries, account updates and outbox rows together, and
 -- reconcile checks the references (orphans) with every other invariant.
 

@@ -1,4 +1,4 @@
--- The outbox becomes a view of ledger_transactions (issue 7): each outbox row
+-- The outbox becomes a view of ledger_transactions: each outbox row
 -- repeated its transaction row, and writing it was a tenth of a charge's cost
 -- in PostgreSQL. A transaction row now carries the outbox cursor itself:
 -- `txid` (the writing transaction, set by the writer from
