@@ -185,9 +185,13 @@ CAF_TEST(the transcode queue keeps upload order and its bound) {
   CAF_CHECK(q.is_running("a"));
   CAF_CHECK_EQUAL(q.waiting(), 2u);
   q.finish("a");
-  CAF_CHECK_EQUAL(q.next()->video_id, "b");
+  auto second = q.next(); // CAF_CHECK_EQUAL keeps a reference to its operands
+  CAF_REQUIRE(second);
+  CAF_CHECK_EQUAL(second->video_id, "b");
   q.finish("b");
-  CAF_CHECK_EQUAL(q.next()->video_id, "old"); // backfills after uploads
+  auto third = q.next();
+  CAF_REQUIRE(third);
+  CAF_CHECK_EQUAL(third->video_id, "old"); // backfills after uploads
   transcode_queue two{2};
   for (auto id : {"x", "y", "z"})
     two.push(job(id, 1));
