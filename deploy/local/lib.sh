@@ -91,37 +91,31 @@ streamify_install_deps() (
 )
 
 # ---------------------------------------------------------------------------
-# npm packages of the browser tests
+# npm packages of the test tools
 
-# streamify_browser_test_deps — installs tests/browser/node_modules (playwright-core)
-# with `npm ci`, again only when package-lock.json is newer than the last install.
-streamify_browser_test_deps() (
-  local dir=$STREAMIFY_ROOT/tests/browser
+# _streamify_npm_ci DIR WHAT — `npm ci` in DIR, again only when its
+# package-lock.json is newer than the last install; WHAT names who needs npm.
+_streamify_npm_ci() (
+  local dir=$1
   local stamp=$dir/node_modules/.package-lock.json
   [[ -f $stamp && $stamp -nt $dir/package-lock.json ]] && return 0
   if ! command -v npm >/dev/null; then
-    streamify_log "npm is missing: the browser tests need Node.js 20 and npm"
+    streamify_log "npm is missing: $2 need Node.js 20 and npm"
     return 1
   fi
   npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
 )
 
-# ---------------------------------------------------------------------------
-# npm packages of the OpenAPI checks
+# tests/browser/node_modules (playwright-core).
+streamify_browser_test_deps() {
+  _streamify_npm_ci "$STREAMIFY_ROOT/tests/browser" "the browser tests"
+}
 
-# streamify_openapi_test_deps — installs tests/openapi/node_modules (@redocly/cli
-# for the lint, ajv for the recorded responses) with `npm ci`, again only when
-# package-lock.json is newer than the last install.
-streamify_openapi_test_deps() (
-  local dir=$STREAMIFY_ROOT/tests/openapi
-  local stamp=$dir/node_modules/.package-lock.json
-  [[ -f $stamp && $stamp -nt $dir/package-lock.json ]] && return 0
-  if ! command -v npm >/dev/null; then
-    streamify_log "npm is missing: the OpenAPI checks need Node.js 20 and npm"
-    return 1
-  fi
-  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
-)
+# tests/openapi/node_modules (@redocly/cli for the lint, ajv for the recorded
+# responses).
+streamify_openapi_test_deps() {
+  _streamify_npm_ci "$STREAMIFY_ROOT/tests/openapi" "the OpenAPI checks"
+}
 
 # ---------------------------------------------------------------------------
 # Libraries the app vendors (frontend/package.json: uPlot for the dashboard charts,
